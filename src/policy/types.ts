@@ -21,6 +21,14 @@ export type PolicySpec =
       readonly width: number;
     };
 
+/**
+ * Construction convention shared by every implementation: `new XPolicy(spec, { seed })` initialises
+ * fresh weights deterministically from the seed; `clone()` copies them.
+ */
+export interface PolicyInit {
+  readonly seed: number;
+}
+
 /** How to sample completions. */
 export interface SampleOptions {
   /** Number of completion tokens to draw (at most; sampling stops early at `eosToken`). */
@@ -42,6 +50,8 @@ export interface SampleOptions {
 export interface Policy {
   readonly spec: PolicySpec;
   readonly variables: readonly tf.Variable[];
+  /** A stable name per variable, parallel to `variables` (checkpoint tensor names), e.g. `h0.attn.wq`. */
+  readonly weightNames: readonly string[];
   /** Draws one completion per prompt, with per-token log-probs. */
   sample(prompts: TokenBatch, opts: SampleOptions): Promise<Generation[]>;
   /**
