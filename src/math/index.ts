@@ -1,1 +1,14 @@
-export {};
+export { bestOfNContinuousDensity } from './bestOfNContinuousDensity.js';
+export { bestOfNCorrection, logBestOfNCorrection } from './bestOfNCorrection.js';
+export { bestOfNDistribution } from './bestOfNDistribution.js';
+export { bondBeta, bondCorrection, bondReward } from './bondReward.js';
+export { expectedJBondReward } from './expectedJBondReward.js';
+export { iteratedBestOfN } from './iteratedBestOfN.js';
+export { jbondReward } from './jbondReward.js';
+export { jeffreysDivergence } from './jeffreysDivergence.js';
+export { klDivergence } from './klDivergence.js';
+export { k1, k2, k3 } from './klEstimators.js';
+export { logSumExp, softmax } from './logSumExp.js';
+export { mcQuantile } from './mcQuantile.js';
+export { quantiles, type Quantiles } from './quantiles.js';
+export { rankOrder } from './rankOrder.js';
