@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Generation, type Rng, type TokenBatch } from '../core/index.js';
+import { registerGradients } from '../runtime/index.js';
 import type { Policy, PolicyInit, PolicySpec, SampleOptions } from './types.js';
 import { copyWeights, emaWeights } from './weights.js';
 
@@ -47,6 +48,7 @@ export class TabularPolicy implements Policy {
 
   constructor(spec: TabularSpec, init: TabularPolicyInit) {
     validateSpec(spec);
+    registerGradients(); // so sequenceLogProbs is differentiable without further setup
     const initStd = init.initStd ?? 1;
     if (!(Number.isFinite(initStd) && initStd >= 0)) {
       throw new RangeError(`TabularPolicy: expected initStd to be a finite number ≥ 0, got ${initStd}`);

@@ -1,1 +1,1 @@
-export {};
+export * from './registerGradients.js';
