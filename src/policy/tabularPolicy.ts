@@ -56,7 +56,8 @@ export class TabularPolicy implements Policy {
     this.spec = { kind: 'tabular', vocabSize: spec.vocabSize, maxLength: spec.maxLength, factorized: spec.factorized };
     const rng = createRng(init.seed);
     const shapes = Array.from({ length: spec.maxLength }, (_, t) => [this.rowsAt(t), spec.vocabSize] as [number, number]);
-    this.variables = shapes.map((shape) => tf.variable(tf.tensor2d(normals(rng, shape[0] * shape[1], initStd), shape)));
+    // tidy frees the initial-value tensor; the variable keeps its own reference to the data.
+    this.variables = shapes.map((shape) => tf.tidy(() => tf.variable(tf.tensor2d(normals(rng, shape[0] * shape[1], initStd), shape))));
     this.weightNames = shapes.map((_, t) => `pos${t}`);
   }
 
