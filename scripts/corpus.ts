@@ -13,7 +13,12 @@ import { pathToFileURL } from 'node:url';
 import * as t from 'io-ts';
 import { createRng, decodeOrThrow } from '../src/core/index.js';
 
-/** One address, as the dataset package gives it. */
+/**
+ * One address, as the dataset package gives it.
+ *
+ * @example
+ * const first: SotuAddress = { year: 1790, name: 'George Washington', text: 'Fellow-Citizens of the Senate...' };
+ */
 export interface SotuAddress {
   readonly year: number;
   readonly name: string;
@@ -24,19 +29,37 @@ export interface SotuAddress {
  * The characters normalised text may contain (79 of them): newline (the document separator), space,
  * `A–Z`, `a–z`, `0–9` and the punctuation `.,;:!?'"-()$%&/`. This covers all but a few hundred of the
  * corpus's 10.8 million characters, and keeps a char tokenizer's vocabulary small.
+ *
+ * @example
+ * [...'Hello, world!'].every((c) => CORPUS_ALPHABET.includes(c)); // true
  */
 export const CORPUS_ALPHABET = '\n ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,;:!?\'"-()$%&/';
 
-/** Separates documents (addresses) in a corpus text; normalised text has no other line breaks. */
+/**
+ * Separates documents (addresses) in a corpus text; normalised text has no other line breaks.
+ *
+ * @example
+ * normaliseText(loadSotuText()).split(DOCUMENT_SEPARATOR).length; // the number of addresses
+ */
 export const DOCUMENT_SEPARATOR = '\n';
 
-/** The corpus as the two parts {@link splitCorpus} returns, each a `\n`-separated list of documents. */
+/**
+ * The corpus as the two parts {@link splitCorpus} returns, each a `\n`-separated list of documents.
+ *
+ * @example
+ * const { train, validation }: CorpusSplit = splitCorpus(text, { validationFraction: 0.1 });
+ */
 export interface CorpusSplit {
   readonly train: string;
   readonly validation: string;
 }
 
-/** Options of {@link extractPrompts}. */
+/**
+ * Options of {@link extractPrompts}.
+ *
+ * @example
+ * const opts: ExtractPromptsOptions = { count: 200, minWords: 3, maxWords: 6, seed: 1 };
+ */
 export interface ExtractPromptsOptions {
   /** Number of distinct prompts to return. */
   readonly count: number;

@@ -3,7 +3,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import { BondInputError, decodeOrThrow, decodeWith, Finite, NonNegative, NonNegativeInt, Positive, PositiveInt, showValue } from '../core/index.js';
 import type { RewardInput, RewardModel } from './types.js';
 
-/** Options of {@link httpReward}; every field is optional. */
+/**
+ * Options of {@link httpReward}; every field is optional.
+ *
+ * @example
+ * const patient: HttpRewardOptions = { timeoutMs: 60_000, retries: 5, backoffMs: 1000 };
+ */
 export interface HttpRewardOptions {
   /** Generations per request (default 64). */
   readonly batchSize?: number;

@@ -1,6 +1,11 @@
 import type { TopLevelSpec } from 'vega-lite';
 
-/** A chart of named series of (x, y) points, e.g. reward against training step for each run. */
+/**
+ * A chart of named series of (x, y) points, e.g. reward against training step for each run.
+ *
+ * @example
+ * const spec: ChartSpec = { title: 'KL to reference', xLabel: 'step', yLabel: 'KL', series: [{ name: 'jbond', points: [[0, 0], [10, 0.3]] }] };
+ */
 export interface ChartSpec {
   readonly title: string;
   readonly xLabel: string;
@@ -16,6 +21,7 @@ export interface ChartSpec {
  * browser or canvas: the chart is written as a Vega-Lite spec, compiled to Vega, and rendered by a
  * headless `vega.View` (so text widths are estimated, not measured). The same input gives the same SVG.
  *
+ * Both axes fit the data without forcing zero in, so small changes in a reward curve stay visible.
  * Points whose x or y is not finite (NaN, ±Infinity, e.g. an undefined `log_quantile` at some step) are
  * dropped rather than failing the whole report; a line joins the remaining points in order of x.
  * Series keep their given order in the legend and colours, even a series left with no points; an empty
