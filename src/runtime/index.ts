@@ -1,1 +1,3 @@
+export * from './selectBackend.js';
 export * from './registerGradients.js';
+export * from './disposeAll.js';
