@@ -54,11 +54,6 @@ export interface TrainingDeps extends PipelineDeps {
   readonly firstStep?: number;
 }
 
-/** Something a pipeline may own and must then free. */
-export interface Disposable {
-  dispose(): void;
-}
-
 /**
  * Uses `given` if the caller passed one (the caller keeps ownership), or creates one that the pipeline
  * owns; `release()` disposes only what was created here.
@@ -68,7 +63,7 @@ export interface Disposable {
  * // ... run ...
  * anchor.release();
  */
-export function borrowOrCreate<T extends Disposable>(given: T | undefined, create: () => T): { readonly value: T; release(): void } {
+export function borrowOrCreate<T extends { dispose(): void }>(given: T | undefined, create: () => T): { readonly value: T; release(): void } {
   if (given !== undefined) return { value: given, release: () => undefined };
   const value = create();
   return { value, release: () => value.dispose() };

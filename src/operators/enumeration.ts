@@ -1,13 +1,13 @@
-import type { TokenBatch } from '../core/index.js';
-
 /**
- * Every completion of a small sequence space, the same for every prompt (e.g. all 4³ = 64 sequences of
- * length 3 over a vocabulary of 4; `enumerateSequences` lists them). With it, `evaluate` computes every
- * divergence and quantile of the paper exactly instead of estimating it from samples.
+ * A small completion space to evaluate exactly: every completion of exactly `length` tokens over the
+ * policy's vocabulary (e.g. 4³ = 64 sequences for vocabulary 4 and length 3), listed by
+ * `enumerateSequences`. With it, `evaluate` computes every divergence and quantile of the paper exactly
+ * instead of estimating them from the step's samples. Meant for policies whose completions all have
+ * `length` tokens (a `TabularPolicy` with `maxLength = length`), so that the space carries all the mass.
  *
  * @example
- * const space: Enumeration = { completions: [[0, 0], [0, 1], [1, 0], [1, 1]] };
+ * const space: Enumeration = { length: 3 };
  */
 export interface Enumeration {
-  readonly completions: TokenBatch;
+  readonly length: number;
 }

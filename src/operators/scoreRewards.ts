@@ -33,7 +33,7 @@ export function scoreRewards<R extends Batch>(options: ScoreRewardsOptions): Ope
     const policySamples = hasPolicySamples(rec) ? rec.policySamples : [];
     const anchorSamples = hasAnchorSamples(rec) ? rec.anchorSamples : [];
     const toInputs = (group: ReadonlyArray<ReadonlyArray<Generation>>): RewardInput[] =>
-      group.flatMap((samples, i) => samples.map((g) => rewardInput(rec.prompts[i], g, detokenize)));
+      group.flatMap((samples, i) => samples.map((g) => rewardInput(rec.prompts[i], g.tokens, detokenize)));
     const inputs = [...toInputs(policySamples), ...toInputs(anchorSamples)];
     const rewards = await options.reward.score(inputs);
     checkRewards(options.reward.name, inputs.length, rewards);
@@ -58,8 +58,15 @@ function hasAnchorSamples(rec: object): rec is WithAnchorSamples {
   return 'anchorSamples' in rec;
 }
 
-function rewardInput(prompt: Prompt | undefined, g: Generation, detokenize: Detokenize): RewardInput {
-  return { prompt: prompt?.text ?? '', completion: detokenize(g.tokens), promptTokens: g.prompt, completionTokens: g.tokens };
+/**
+ * What the reward model sees of one completion of `prompt` (the prompt's tokens and text, the completion's
+ * tokens and detokenised text).
+ *
+ * @example
+ * rewardInput({ text: 'We', tokens: [5] }, [7], () => ' the'); // { prompt: 'We', completion: ' the', promptTokens: [5], completionTokens: [7] }
+ */
+export function rewardInput(prompt: Prompt | undefined, completion: ReadonlyArray<number>, detokenize: Detokenize): RewardInput {
+  return { prompt: prompt?.text ?? '', completion: detokenize(completion), promptTokens: prompt?.tokens ?? [], completionTokens: completion };
 }
 
 function checkRewards(name: string, expected: number, rewards: ReadonlyArray<number>): void {
