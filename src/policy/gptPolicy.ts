@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Generation, type TokenBatch } from '../core/index.js';
 import { registerGradients } from '../runtime/index.js';
-import { attentionBias } from './gpt/attentionBias.js';
-import { GptDecoder } from './gpt/gptDecoder.js';
-import { gptForward } from './gpt/gptForward.js';
-import { buildGptWeights, initialValues, type GptWeights } from './gpt/gptWeights.js';
-import { temperedLogProbs } from './gpt/temperedLogProbs.js';
+import { attentionBias, buildGptWeights, GptDecoder, gptForward, initialValues, temperedLogProbs, type GptWeights } from './gpt/index.js';
 import type { Policy, PolicyInit, PolicySpec, SampleOptions } from './types.js';
 import { copyWeights, emaWeights } from './weights.js';
 

@@ -33,8 +33,16 @@ const promptsAndContinuations = fc
     ),
   );
 
+/** The values of `t`, flat; disposes `t`. */
 const read = (t: tf.Tensor): number[] => {
   const values = Array.from(t.dataSync());
+  t.dispose();
+  return values;
+};
+
+/** The nested values of a [B, T, V] tensor; disposes it. */
+const read3 = (t: tf.Tensor3D): number[][][] => {
+  const values = t.arraySync();
   t.dispose();
   return values;
 };
@@ -85,11 +93,9 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
     fc.assert(
       fc.property(promptsAndContinuations, ([prompts, continuations]) => {
         const steps = continuations[0]?.length ?? 0;
-        const incremental = policy.incrementalLogits(prompts, continuations).arraySync();
+        const incremental = read3(policy.incrementalLogits(prompts, continuations));
         prompts.forEach((prompt, b) => {
-          const full = policy.logits([[...prompt, ...(continuations[b] as number[])]]);
-          const expected = (full.arraySync()[0] as number[][]).slice(prompt.length);
-          full.dispose();
+          const expected = (read3(policy.logits([[...prompt, ...(continuations[b] as number[])]]))[0] as number[][]).slice(prompt.length);
           expect(expected.length).toBe(steps + 1);
           expected.forEach((row, j) => row.forEach((z, v) => expect(Math.abs((incremental[b]?.[j]?.[v] as number) - z)).toBeLessThan(1e-4)));
         });
@@ -99,9 +105,13 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
   });
 
   it('logits depend only on earlier tokens (causality) and on their positions', () => {
-    const [base, changedLater, shifted] = [[1, 2, 3, 4], [1, 2, 5, 6], [3, 1, 2, 3]].map((row) => policy.logits([row]).arraySync()[0] as number[][]);
+    const [base, changedLater, shifted] = [[1, 2, 3, 4], [1, 2, 5, 6], [3, 1, 2, 3]].map((row) => read3(policy.logits([row]))[0]) as [
+      number[][],
+      number[][],
+      number[][],
+    ];
     // Changing tokens 2 and 3 leaves the logits of tokens 0..2 unchanged.
-    (base.slice(0, 3) as number[][]).forEach((row, j) => row.forEach((z, v) => expect(changedLater?.[j]?.[v]).toBeCloseTo(z, 5)));
+    base.slice(0, 3).forEach((row, j) => row.forEach((z, v) => expect(changedLater?.[j]?.[v]).toBeCloseTo(z, 5)));
     // The same prefix [1, 2] one position later gives other logits: positions matter.
     expect(Math.abs((shifted[3]?.[0] as number) - (base[2]?.[0] as number))).toBeGreaterThan(1e-3);
   });
@@ -187,7 +197,7 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
     const completion = [[4, 0, 2, 5]];
     const logProb = (): number => read(learner.sequenceLogProbs(prompt, completion))[0] as number;
     const before = logProb();
-    const { value, grads } = tf.variableGrads(() => tf.neg(tf.sum(learner.sequenceLogProbs(prompt, completion))), learner.variables);
+    const { value, grads } = tf.variableGrads(() => tf.neg(tf.sum(learner.sequenceLogProbs(prompt, completion))) as tf.Scalar, [...learner.variables]);
     expect(read(value)[0]).toBeCloseTo(-before, 4);
     learner.variables.forEach((v, i) => {
       const g = read(tf.clone(grads[v.name] as tf.Tensor));
@@ -205,7 +215,10 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
   it('leaks no tensor over 50 rounds of sampling, log-probs and gradients', async () => {
     const round = async (seed: number): Promise<void> => {
       const generations = await policy.sample([[1, 2], [3]], { maxNewTokens: 4, rng: createRng(seed), eosToken: 0 });
-      const grads = tf.variableGrads(() => tf.neg(tf.sum(policy.sequenceLogProbs(generations.map((g) => g.prompt), generations.map((g) => g.tokens)))), policy.variables);
+      const grads = tf.variableGrads(
+        () => tf.neg(tf.sum(policy.sequenceLogProbs(generations.map((g) => g.prompt), generations.map((g) => g.tokens)))) as tf.Scalar,
+        [...policy.variables],
+      );
       grads.value.dispose();
       tf.dispose(grads.grads);
       policy.incrementalLogits([[1]], [[2]]).dispose();
@@ -228,7 +241,7 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
     const greedy = prompts.map((prompt) => {
       const tokens: number[] = [];
       for (let j = 0; j < 5; j++) {
-        const last = (policy.logits([[...prompt, ...tokens]]).arraySync()[0] as number[][])[prompt.length + j] as number[];
+        const last = (read3(policy.logits([[...prompt, ...tokens]]))[0] as number[][])[prompt.length + j] as number[];
         tokens.push(last.indexOf(Math.max(...last)));
       }
       return tokens;
@@ -242,7 +255,7 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
 
   it('topK keeps the k most likely tokens: samples stay within them and log-probs are renormalised', async () => {
     const prompt = [4];
-    const first = (policy.logits([prompt]).arraySync()[0] as number[][])[1] as number[];
+    const first = (read3(policy.logits([prompt]))[0] as number[][])[1] as number[];
     const top2 = first.map((z, i) => [z, i] as const).sort((x, y) => y[0] - x[0]).slice(0, 2).map(([, i]) => i);
     const generations = await policy.sample(new Array(40).fill(prompt), { maxNewTokens: 1, rng: createRng(2), topK: 2 });
     const [z0, z1] = top2.map((i) => first[i] as number) as [number, number];
