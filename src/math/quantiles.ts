@@ -26,7 +26,7 @@ export interface Quantiles {
  *
  * @example
  * quantiles([0.5, 0.25, 0.25], [1, 0, 1]);
- * // { below: [0.25, 0, 0.5], atOrBelow: [0.75, 0.25, 1], above: [0.25, 0.75, 0] }
+ * // { below: [0.25, 0, 0.75], atOrBelow: [0.75, 0.25, 1], above: [0.25, 0.75, 0] }
  */
 export function quantiles(ref: ReadonlyArray<number>, rewards: ReadonlyArray<number>): Quantiles {
   assertDistribution('quantiles', 'ref', ref);
