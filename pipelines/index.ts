@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './warmupAdam.js';
+export * from './jbond.js';

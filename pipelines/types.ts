@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type * as t from 'io-ts';
 import type { Observable } from 'rxjs';
-import type { Prompt, Rng } from '../src/core/index.js';
+import { BondInputError, decodeOrThrow, showValue, type Prompt, type Rng } from '../src/core/index.js';
 import type { Policy } from '../src/policy/index.js';
 import type { RewardModel } from '../src/reward/index.js';
 import type { Detokenize, Enumeration, StepMetrics } from '../src/operators/index.js';
@@ -67,4 +68,30 @@ export function borrowOrCreate<T extends { dispose(): void }>(given: T | undefin
   if (given !== undefined) return { value: given, release: () => undefined };
   const value = create();
   return { value, release: () => value.dispose() };
+}
+
+/**
+ * Decodes a pipeline config given as overrides of its defaults: unknown keys are refused (a typo such as
+ * `beat` must not silently fall back to the default), then the merged object is decoded with `codec`.
+ * Throws a `BondInputError` listing every problem as `<where>: <field>: expected <type>, got <value>`.
+ *
+ * @example
+ * const config = decodeConfig(JBondConfig, jbondDefaults, { beta: 0.3 }, 'jbond config');
+ */
+export function decodeConfig<A extends object, O>(
+  codec: t.Type<A, O, unknown>,
+  defaults: A,
+  overrides: unknown,
+  where: string,
+): A {
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new BondInputError(`${where}: expected an object of config fields, got ${showValue(overrides)}`);
+  }
+  const known = Object.keys(defaults);
+  const unknown = Object.keys(overrides).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    const problems = unknown.map((key) => `${where}: ${key}: expected one of ${known.join(', ')}, got an unknown field`);
+    throw new BondInputError(problems.join('\n'), problems);
+  }
+  return decodeOrThrow(codec, { ...defaults, ...overrides }, where);
 }

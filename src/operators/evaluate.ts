@@ -17,12 +17,12 @@ export interface EvaluateOptions {
   /** π_ref: `klRef`, and the quantiles of `logQuantile`, are against it. */
   readonly reference: Policy;
   /** π_anchor, if the pipeline has one: adds `klAnchor`. */
-  readonly anchor?: Policy;
+  readonly anchor?: Policy | undefined;
   /** Needed for exact metrics only, to score every completion of the space. */
   readonly reward: RewardModel;
-  readonly detokenize?: Detokenize;
+  readonly detokenize?: Detokenize | undefined;
   /** When given, every metric is exact over this space (and `klFwdBon`/`klBwdBon` are added). */
-  readonly enumeration?: Enumeration;
+  readonly enumeration?: Enumeration | undefined;
   /** N of the π_BoN that `klFwdBon`/`klBwdBon` compare π with (default 2). */
   readonly n?: number;
   /** Whose Best-of-N: `'reference'` (default; BOND's target) or `'anchor'` (J-BOND's current target). */

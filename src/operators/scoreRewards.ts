@@ -10,7 +10,7 @@ export type Detokenize = (tokens: ReadonlyArray<number>) => string;
 export interface ScoreRewardsOptions {
   readonly reward: RewardModel;
   /** Completion text for the reward model; by default `''`, for token tasks whose reward reads tokens. */
-  readonly detokenize?: Detokenize;
+  readonly detokenize?: Detokenize | undefined;
 }
 
 /** The record after {@link scoreRewards}: rewards for whichever sample groups `R` has. */

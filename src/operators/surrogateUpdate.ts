@@ -11,12 +11,12 @@ export interface UpdateOptions {
   /** Any tfjs-core optimiser, e.g. `WarmupAdam`. */
   readonly optimizer: tf.Optimizer;
   /** Rescale the gradient to this global L2 norm when it is larger (default: no clipping). */
-  readonly clipNorm?: number;
+  readonly clipNorm?: number | undefined;
   /**
    * Fail the stream after this many non-finite steps in a row (default 10): one bad batch is skipped,
    * a run whose every step is NaN is broken and should stop.
    */
-  readonly maxConsecutiveNonFinite?: number;
+  readonly maxConsecutiveNonFinite?: number | undefined;
 }
 
 /** A loss term and its weight in the total loss. */
