@@ -5,3 +5,4 @@ export * from './enumerateSequences.js';
 export * from './tokenizer.js';
 export * from './charTokenizer.js';
 export * from './byteTokenizer.js';
+export * from './safetensors.js';
