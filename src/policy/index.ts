@@ -1,6 +1,7 @@
 export * from './types.js';
 export * from './weights.js';
 export * from './tabularPolicy.js';
+export * from './gptPolicy.js';
 export * from './enumerateSequences.js';
 export * from './tokenizer.js';
 export * from './charTokenizer.js';

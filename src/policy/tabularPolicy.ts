@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Generation, type Rng, type TokenBatch } from '../core/index.js';
 import { registerGradients } from '../runtime/index.js';
+import { temperedLogProbs } from './gpt/temperedLogProbs.js';
 import type { Policy, PolicyInit, PolicySpec, SampleOptions } from './types.js';
 import { copyWeights, emaWeights } from './weights.js';
 
@@ -197,16 +198,5 @@ function normals(rng: Rng, count: number, std: number): Float32Array {
     const u2 = rng.next();
     out[i] = std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
-  return out;
-}
-
-/** log softmax(logits / temperature) restricted to the topK largest logits (ties: lower index kept); -Infinity elsewhere. */
-function temperedLogProbs(logits: ArrayLike<number>, temperature: number, topK: number): number[] {
-  const scaled = Array.from(logits, (z) => z / temperature);
-  const kept = scaled.map((_, i) => i).sort((i, j) => (scaled[j] as number) - (scaled[i] as number) || i - j).slice(0, topK);
-  const max = scaled[kept[0] as number] as number;
-  const logZ = max + Math.log(kept.reduce((s, i) => s + Math.exp((scaled[i] as number) - max), 0));
-  const out = scaled.map(() => -Infinity);
-  kept.forEach((i) => (out[i] = (scaled[i] as number) - logZ));
   return out;
 }
