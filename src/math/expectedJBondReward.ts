@@ -7,7 +7,7 @@ import { assertProbability } from './validate.js';
  * better, times the penalty. Eqs. (23)–(24) of the BOND paper; equals log p≤ = log(0.5) at p≤ = 0.5.
  *
  * @example
- * expectedJBondReward(0.5); // -Math.log(16) / 4 = Math.log(0.5) (up to rounding)
+ * expectedJBondReward(0.5); // Math.log(0.5), since −log(16)/4 = log(1/2)
  * expectedJBondReward(1); // -0
  */
 export function expectedJBondReward(pAtOrBelow: number): number {
