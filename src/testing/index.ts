@@ -1,1 +1,6 @@
-export {};
+export * from './arbitraries.js';
+export * from './policyArbitraries.js';
+export * from './policyCases.js';
+export * from './usingPolicy.js';
+export * from './toRewardModel.js';
+export * from './bestOfNIdentities.js';
