@@ -19,3 +19,6 @@ export * from './emaAnchor.js';
 export * from './hardAnchor.js';
 export * from './evaluate.js';
 export * from './logMetrics.js';
+export * from './bestOfFirstN.js';
+export * from './exactQuantiles.js';
+export * from './bondRewards.js';
