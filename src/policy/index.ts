@@ -7,3 +7,5 @@ export * from './tokenizer.js';
 export * from './charTokenizer.js';
 export * from './byteTokenizer.js';
 export * from './safetensors.js';
+export * from './createPolicy.js';
+export * from './checkpoint.js';
