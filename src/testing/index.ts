@@ -4,3 +4,4 @@ export * from './policyCases.js';
 export * from './usingPolicy.js';
 export * from './toRewardModel.js';
 export * from './bestOfNIdentities.js';
+export * from './policyConsistency.js';
