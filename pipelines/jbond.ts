@@ -1,7 +1,6 @@
 import * as t from 'io-ts';
-import { defer, finalize, pipe, type OperatorFunction } from 'rxjs';
-import { decodeOrThrow, NonNegative, PositiveInt, Positive, UnitInterval } from '../src/core/index.js';
-import type { Policy } from '../src/policy/index.js';
+import { pipe, type OperatorFunction } from 'rxjs';
+import { decodeOrThrow, NonNegative, UnitInterval } from '../src/core/index.js';
 import {
   backwardKlLoss,
   bestOfN,
@@ -15,39 +14,26 @@ import {
   sampleAnchor,
   samplePolicy,
   scoreRewards,
-  stepwise,
   type Batch,
   type StepMetrics,
 } from '../src/operators/index.js';
-import { borrowOrCreate, type Pipeline, type TrainingDeps } from './types.js';
-import { AdamConfig, WarmupAdam } from './warmupAdam.js';
+import { TrainingConfig, trainingRun, type TrainingRun } from './trainingRun.js';
+import type { Pipeline, TrainingDeps } from './types.js';
 
 /**
- * The J-BOND config (Algorithm 2 and Section 6 of the BOND paper), with Adam and linear warm-up.
+ * The J-BOND config (Algorithm 2 and Section 6 of the BOND paper): the {@link TrainingConfig} every
+ * training pipeline has (Adam with linear warm-up, batch size, completion length, gradient clip,
+ * non-finite tolerance), plus
  *
  * - `beta` β of the Jeffreys divergence, eq (11) (paper: 0.5);
  * - `eta` η of the EMA anchor, eq (18) (paper: 0.02);
- * - `gamma` γ of the extra KL regulariser, eq (19) (paper: 0 by default, up to 2 in Figure 6);
- * - `batchSize` prompts per step (the caller's prompt stream decides; the CLI chunks by it);
- * - `maxNewTokens` completion length; `clipNorm` global gradient-norm clip;
- * - `maxConsecutiveNonFinite` non-finite steps in a row before the run fails.
+ * - `gamma` γ of the extra KL regulariser, eq (19) (paper: 0 by default, up to 2 in Figure 6).
  *
  * @example
  * decodeConfig(JBondConfig, jbondDefaults, { gamma: 0.5 }, 'jbond config').gamma; // 0.5
  */
 export const JBondConfig = t.intersection(
-  [
-    AdamConfig,
-    t.type({
-      batchSize: PositiveInt,
-      maxNewTokens: PositiveInt,
-      beta: UnitInterval,
-      eta: UnitInterval,
-      gamma: NonNegative,
-      clipNorm: Positive,
-      maxConsecutiveNonFinite: PositiveInt,
-    }),
-  ],
+  [TrainingConfig, t.type({ beta: UnitInterval, eta: UnitInterval, gamma: NonNegative })],
   'JBondConfig',
 );
 /** See the {@link JBondConfig} codec. */
@@ -94,28 +80,15 @@ export const jbondDefaults: JBondConfig = decodeOrThrow(
  * jbond({ policy, reference, reward, rng: createRng(1) }, config)(from(promptBatches))
  *   .subscribe((m) => console.log(m.step, m.reward_mean, m.kl_ref));
  */
-export const jbond: Pipeline<TrainingDeps, JBondConfig> = (deps, config) => (prompts$) =>
-  defer(() => {
-    const anchor = borrowOrCreate(deps.anchor, () => deps.policy.clone());
-    const optimizer = borrowOrCreate(deps.optimizer, () => new WarmupAdam({ learningRate: config.learningRate, warmupSteps: config.warmupSteps }));
-    return prompts$.pipe(
-      stepwise(jbondStep(deps, config, anchor.value, optimizer.value), { firstStep: deps.firstStep ?? 0 }),
-      finalize(() => {
-        anchor.release();
-        optimizer.release();
-      }),
-    );
-  });
+export const jbond: Pipeline<TrainingDeps, JBondConfig> = (deps, config) =>
+  trainingRun(deps, config, (run) => jbondStep(deps, config, run));
 
 /** One step of Algorithm 2 on a batch. */
-function jbondStep(
-  deps: TrainingDeps,
-  config: JBondConfig,
-  anchor: Policy,
-  optimizer: NonNullable<TrainingDeps['optimizer']>,
-): OperatorFunction<Batch, StepMetrics> {
+function jbondStep(deps: TrainingDeps, config: JBondConfig, run: TrainingRun): OperatorFunction<Batch, StepMetrics> {
   const { policy, reference, reward, rng, detokenize, enumeration } = deps;
   const { maxNewTokens, beta, gamma, eta, clipNorm, maxConsecutiveNonFinite } = config;
+  const { optimizer } = run;
+  const anchor = run.anchor();
   const samplesAndRewards = pipe(
     samplePolicy({ policy, count: 1, rng, maxNewTokens }),
     sampleAnchor({ anchor, count: 2, rng, maxNewTokens }),
