@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenBatch } from '../../src/core/index.js';
-import { enumerateSequences, TabularPolicy, type Policy } from '../../src/policy/index.js';
+import { enumerateSequences, GptPolicy, TabularPolicy, type Policy } from '../../src/policy/index.js';
 import { BACKENDS, useBackend } from '../helpers/backends.js';
 
 /**
@@ -81,5 +81,20 @@ describe.each(BACKENDS)('enumerateSequences of a TabularPolicy on %s', (backend)
     const { probs } = enumerateSequences(pi, [1, 2], 4, { batchSize: 100 });
     expect(probs).toHaveLength(256);
     expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-6);
+  });
+});
+
+describe.each(BACKENDS)('enumerateSequences of a GptPolicy on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  it('sums to 1 within 1e-5 after a non-empty prompt (no EOS: every length-2 continuation counts)', () => {
+    const pi = new GptPolicy({ kind: 'gpt', vocabSize: 4, maxLength: 8, layers: 1, heads: 2, width: 8 }, { seed: 2 });
+    try {
+      const { probs } = enumerateSequences(pi, [3, 1], 2);
+      expect(probs).toHaveLength(16);
+      expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+    } finally {
+      pi.dispose();
+    }
   });
 });
