@@ -5,3 +5,5 @@ export * from './usingPolicy.js';
 export * from './toRewardModel.js';
 export * from './bestOfNIdentities.js';
 export * from './policyConsistency.js';
+export * from './recordArbitraries.js';
+export * from './operatorHygiene.js';
