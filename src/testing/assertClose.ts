@@ -5,21 +5,21 @@ export interface Tolerance {
 }
 
 /**
- * Throws an `Error` reading `<where>: expected <expected>, got <actual>` unless the two vectors have the
- * same length and agree entrywise within `tolerance`. The kit's properties fail by throwing, so that
+ * Throws an `Error` reading `<where>: expected <what> <expected>, got <actual>` unless the two vectors
+ * have the same length and agree entrywise within `tolerance`. The kit's properties fail by throwing, so that
  * fast-check reports the message, naming the identity, next to the shrunk counterexample.
  *
  * @example
- * assertClose('N = 1', [0.25, 0.75], [0.25, 0.75], { abs: 1e-12, rel: 0 }); // passes
+ * assertClose('N = 1 (eq 4)', 'π_Bo1 = π_ref =', [0.25, 0.75], [0.25, 0.75], { abs: 1e-12, rel: 0 }); // passes
  */
-export function assertClose(where: string, expected: ReadonlyArray<number>, actual: ReadonlyArray<number>, tolerance: Tolerance): void {
+export function assertClose(where: string, what: string, expected: ReadonlyArray<number>, actual: ReadonlyArray<number>, tolerance: Tolerance): void {
   const off = expected.findIndex((e, i) => {
     const a = actual[i];
     return a === undefined || !(Math.abs(a - e) <= tolerance.abs + tolerance.rel * Math.abs(e));
   });
   if (off >= 0 || actual.length !== expected.length) {
     const at = off >= 0 ? ` (entry ${off}: expected ${expected[off]}, got ${actual[off]})` : '';
-    throw new Error(`${where}: expected ${show(expected)}, got ${show(actual)}${at}`);
+    throw new Error(`${where}: expected ${what} ${show(expected)}, got ${show(actual)}${at}`);
   }
 }
 

@@ -69,14 +69,14 @@ export function bestOfNIdentities(reward: RewardLike, options: BestOfNIdentities
 
       const total = bon.reduce((a, b) => a + b, 0);
       if (!(Math.abs(total - 1) <= 1e-9)) throw new Error(`normalisation (eq 4), n = ${n}: expected Σ π_BoN = 1, got ${total}`);
-      assertClose('N = 1 (eq 4): expected π_Bo1 = π_ref', ref, bestOfNDistribution(ref, rewards, 1), EXACT);
-      assertClose(`iteration (eq 16), n = ${n}, m = ${m}: Best-of-${n} applied ${m} times vs Best-of-${n ** m}`, bestOfNDistribution(ref, rewards, n ** m), iteratedBestOfN(ref, rewards, n, m), EXACT);
+      assertClose('N = 1 (eq 4)', 'π_Bo1 = π_ref =', ref, bestOfNDistribution(ref, rewards, 1), EXACT);
+      assertClose(`iteration (eq 16), n = ${n}, m = ${m}`, `Best-of-${n} applied ${m} times = Best-of-${n ** m} =`, bestOfNDistribution(ref, rewards, n ** m), iteratedBestOfN(ref, rewards, n, m), EXACT);
       const transformed = rewards.map(f);
       if (preservesOrder(rewards, transformed)) {
-        assertClose(`monotone-transform invariance (eq 4), n = ${n}: π_BoN with rewards f(r)`, bon, bestOfNDistribution(ref, transformed, n), EXACT);
+        assertClose(`monotone-transform invariance (eq 4), n = ${n}`, 'π_BoN with rewards f(r) = π_BoN with rewards r =', bon, bestOfNDistribution(ref, transformed, n), EXACT);
       }
       const worst = rankOrder(rewards)[0] as number;
-      assertClose(`worst element's mass (eq 4), n = ${n}, y_min = ${worst}: π_ref(y_min)^n`, [(ref[worst] as number) ** n], [bon[worst] as number], EXACT);
+      assertClose(`worst element's mass (eq 4), n = ${n}, y_min = ${worst}`, 'π_BoN(y_min) = π_ref(y_min)^n =', [(ref[worst] as number) ** n], [bon[worst] as number], EXACT);
       return true;
     },
   );

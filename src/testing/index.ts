@@ -7,3 +7,4 @@ export * from './bestOfNIdentities.js';
 export * from './policyConsistency.js';
 export * from './recordArbitraries.js';
 export * from './operatorHygiene.js';
+export * from './jbondRewardCalibration.js';

@@ -132,7 +132,7 @@ function checkSampleLogProbs(policy: Policy, generations: readonly Generation[],
     });
   });
   const actual = tf.tidy(() => Array.from(policy.sequenceLogProbs(prompts, prefixes).dataSync()));
-  assertClose('sample-time log-probs: expected Σ of sample()\'s per-token log-probs, prefix by prefix, to equal sequenceLogProbs of the prefix', expected, actual, tolerance);
+  assertClose('sample-time log-probs', 'sequenceLogProbs of every sampled prefix = the sum of sample()\'s per-token log-probs =', expected, actual, tolerance);
 }
 
 /** The cached logits after each prompt and each of its first j sampled tokens equal the full forward pass. */
@@ -144,7 +144,7 @@ function checkKvCache(policy: Policy & IncrementalDecoding, prompts: TokenBatch,
     const continuation = continuations[row] as number[];
     const full = tf.tidy(() => policy.logits([[...prompt, ...continuation]]).arraySync()[0] as number[][]);
     const fromPrompt = full.slice(prompt.length).flat();
-    assertClose(`KV cache: expected the incremental logits of row ${row} to equal a full forward pass`, fromPrompt, (cached[row] as number[][]).flat(), tolerance);
+    assertClose(`KV cache, row ${row}`, 'incremental logits = full forward logits =', fromPrompt, (cached[row] as number[][]).flat(), tolerance);
   });
 }
 
@@ -155,7 +155,7 @@ function checkEnumeration(policy: Policy, prompt: readonly number[], maxSequence
   const length = Math.min(room, Math.floor(Math.log(maxSequences) / Math.log(vocabSize) + 1e-9));
   if (length < 1) return;
   const total = enumerateSequences(policy, prompt, length, { maxSequences }).probs.reduce((s, p) => s + p, 0);
-  assertClose(`enumeration: expected the ${vocabSize}^${length} completions of [${prompt.join(', ')}] to have total probability 1`, [1], [total], tolerance);
+  assertClose(`enumeration of the ${vocabSize}^${length} completions of [${prompt.join(', ')}]`, 'total probability', [1], [total], tolerance);
 }
 
 /** Eq (18) on c, a clone of a: θ_c ← (1 − η)·θ_a + η·θ_b, plus the η = 0 and η = 1 laws; a and b untouched. */
@@ -163,18 +163,18 @@ function checkEma(a: Policy, b: Policy, c: Policy, eta: number): void {
   const thetaA = readWeights(a);
   const thetaB = readWeights(b);
   const exact = { abs: 0, rel: 0 };
-  assertClose('clone: expected the same weights', thetaA, readWeights(c), exact);
+  assertClose('clone', 'the same weights', thetaA, readWeights(c), exact);
   c.emaFrom(b, eta);
   // Float32 products and sums: each entry is within a few ulps of the float64 mixture.
   const mixed = thetaA.map((x, i) => (1 - eta) * x + eta * (thetaB[i] as number));
-  assertClose(`emaFrom (eq 18), η = ${eta}: expected (1 − η)·θ_a + η·θ_b`, mixed, readWeights(c), { abs: 1e-6, rel: 1e-6 });
-  assertClose('emaFrom (eq 18): expected the source b unchanged', thetaB, readWeights(b), exact);
-  assertClose('emaFrom (eq 18): expected the policy cloned from unchanged', thetaA, readWeights(a), exact);
+  assertClose(`emaFrom (eq 18), η = ${eta}`, '(1 − η)·θ_a + η·θ_b =', mixed, readWeights(c), { abs: 1e-6, rel: 1e-6 });
+  assertClose('emaFrom (eq 18)', 'the source b unchanged:', thetaB, readWeights(b), exact);
+  assertClose('emaFrom (eq 18)', 'the policy cloned from unchanged:', thetaA, readWeights(a), exact);
   c.assignFrom(a);
   c.emaFrom(b, 0);
-  assertClose('emaFrom (eq 18), η = 0: expected the weights unchanged', thetaA, readWeights(c), exact);
+  assertClose('emaFrom (eq 18), η = 0', 'the weights unchanged:', thetaA, readWeights(c), exact);
   c.emaFrom(b, 1);
-  assertClose('emaFrom (eq 18), η = 1: expected an exact copy of the source', thetaB, readWeights(c), exact);
+  assertClose('emaFrom (eq 18), η = 1', 'an exact copy of the source:', thetaB, readWeights(c), exact);
 }
 
 /**
