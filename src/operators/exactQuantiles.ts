@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { Prompt } from '../core/index.js';
-import { quantiles } from '../math/index.js';
+import { quantiles, type Quantiles } from '../math/index.js';
 import { enumerateSequences, type Policy } from '../policy/index.js';
 import type { RewardModel } from '../reward/index.js';
 import { assertOption, isPositiveInt } from './assertOption.js';
@@ -51,18 +51,29 @@ export function exactQuantiles<R extends Batch & WithPolicySamples>(
   const vocabSize = options.reference.spec.vocabSize;
   const rewardCache = new Map<string, Promise<number[]>>();
   const spaceRewards = (prompt: Prompt, sequences: ReadonlyArray<ReadonlyArray<number>>): Promise<number[]> => {
-    const key = `${prompt.text}\u0000${prompt.tokens.join(',')}`;
+    const key = promptKey(prompt);
     const cached = rewardCache.get(key) ?? options.reward.score(sequences.map((s) => rewardInput(prompt, s, options.detokenize ?? (() => ''))));
     rewardCache.set(key, cached);
     return cached;
   };
   return concatMap(async (rec) => {
+    // A batch often repeats a prompt (several samples of one task): enumerate each distinct prompt once.
+    const stepQuantiles = new Map<string, Promise<Quantiles>>();
+    const quantilesOf = (prompt: Prompt): Promise<Quantiles> => {
+      const key = promptKey(prompt);
+      const known = stepQuantiles.get(key) ?? spaceQuantiles(prompt);
+      stepQuantiles.set(key, known);
+      return known;
+    };
+    const spaceQuantiles = async (prompt: Prompt): Promise<Quantiles> => {
+      const { sequences, probs } = enumerateSequences(options.reference, prompt.tokens, length);
+      const total = probs.reduce((a, b) => a + b, 0);
+      // Dividing by the sum absorbs float32 rounding, so the math layer's distribution check holds.
+      return quantiles(probs.map((p) => p / total), await spaceRewards(prompt, sequences));
+    };
     const perPrompt = await Promise.all(
       rec.prompts.map(async (prompt, i) => {
-        const { sequences, probs } = enumerateSequences(options.reference, prompt.tokens, length);
-        const total = probs.reduce((a, b) => a + b, 0);
-        // Dividing by the sum absorbs float32 rounding, so the math layer's distribution check holds.
-        const q = quantiles(probs.map((p) => p / total), await spaceRewards(prompt, sequences));
+        const q = await quantilesOf(prompt);
         const indices = (rec.policySamples[i] ?? []).map((g) => sequenceIndex(g.tokens, vocabSize, length));
         return { atOrBelow: indices.map((k) => q.atOrBelow[k] as number), below: indices.map((k) => q.below[k] as number) };
       }),
@@ -77,4 +88,9 @@ function sequenceIndex(tokens: ReadonlyArray<number>, vocabSize: number, length:
     throw new RangeError(`exactQuantiles: expected policy samples of enumeration.length = ${length} tokens, got ${tokens.length}`);
   }
   return tokens.reduce((acc, y) => acc * vocabSize + y, 0);
+}
+
+/** Prompts with the same text and tokens have the same completion distribution and rewards. */
+function promptKey(prompt: Prompt): string {
+  return `${prompt.text}\u0000${prompt.tokens.join(',')}`;
 }
