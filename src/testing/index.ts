@@ -8,3 +8,4 @@ export * from './policyConsistency.js';
 export * from './recordArbitraries.js';
 export * from './operatorHygiene.js';
 export * from './jbondRewardCalibration.js';
+export * from './configArbitraries.js';
