@@ -40,6 +40,12 @@ export const bestOfNSamplingDefaults: BestOfNSamplingConfig = decodeOrThrow(
   'bestOfNSamplingDefaults',
 );
 
+/** How {@link bestOfNDraws} and {@link bestOfNSample} sample: `n` draws per prompt of `maxNewTokens` tokens. */
+export interface BestOfNDrawOptions {
+  readonly n: number;
+  readonly maxNewTokens: number;
+}
+
 /** A Best-of-N batch: the N draws per prompt, their rewards, and the chosen generation per prompt. */
 export type BestOfNDrawsRecord = Batch & WithPolicySamples & WithPolicyRewards & WithBestOfN;
 
@@ -53,7 +59,7 @@ export type BestOfNDrawsRecord = Batch & WithPolicySamples & WithPolicyRewards &
  */
 export function bestOfNDraws(
   deps: PipelineDeps,
-  config: Pick<BestOfNSamplingConfig, 'n' | 'maxNewTokens'>,
+  config: BestOfNDrawOptions,
 ): OperatorFunction<Batch, BestOfNDrawsRecord> {
   const { policy, reward, rng, detokenize } = deps;
   return pipe(
@@ -73,7 +79,7 @@ export function bestOfNDraws(
  */
 export async function bestOfNSample(
   deps: PipelineDeps,
-  config: Pick<BestOfNSamplingConfig, 'n' | 'maxNewTokens'>,
+  config: BestOfNDrawOptions,
   prompts: ReadonlyArray<Prompt>,
 ): Promise<Generation[]> {
   const batch: Batch = { step: 0, startedAt: performance.now(), prompts };
