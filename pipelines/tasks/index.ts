@@ -1,0 +1,3 @@
+export * from './packageRoot.js';
+export * from './loadReward.js';
+export * from './textTask.js';

@@ -1,0 +1,38 @@
+/**
+ * Where a command writes and how it learns about Ctrl-C. The real one is {@link processIo}; tests pass
+ * their own to capture output and to interrupt a run without signals.
+ *
+ * @example
+ * const io: CliIo = { ...processIo(), stdout: myStream };
+ */
+export interface CliIo {
+  /** Results: sampled text, tables, the training summary. */
+  readonly stdout: CliStream;
+  /** Progress, logs and errors, so that stdout can be piped. */
+  readonly stderr: CliStream;
+  /** Calls `handler` on each Ctrl-C (SIGINT) until the returned function is called. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+/** A writable text stream; `isTTY` decides between a progress bar and plain log lines. */
+export interface CliStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/**
+ * The process's own stdout, stderr and SIGINT.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2), processIo());
+ */
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+  };
+}
