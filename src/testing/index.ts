@@ -9,3 +9,4 @@ export * from './recordArbitraries.js';
 export * from './operatorHygiene.js';
 export * from './jbondRewardCalibration.js';
 export * from './configArbitraries.js';
+export * from './perturbedClone.js';
