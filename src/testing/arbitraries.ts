@@ -119,6 +119,34 @@ export function distributionWithRewards(options: DistributionWithRewardsOptions 
     .chain(([ref, withTies]) => rewardVector(ref.length, { ties: withTies }).map((rewards) => ({ ref, rewards })));
 }
 
+/** Options of {@link distributionPair}. */
+export interface DistributionPairOptions {
+  /** Smallest common support size (default 1). */
+  readonly minSize?: number;
+  /** Largest common support size (default 12). */
+  readonly maxSize?: number;
+  /** Whether the first and the second distribution draw zeros and near-zero masses (default `[false, false]`). */
+  readonly nearZero?: readonly [boolean, boolean];
+}
+
+/**
+ * Two probability vectors on one support of `minSize`..`maxSize` elements (see
+ * {@link discreteDistribution}), e.g. a policy and a target for KL(p‖q) (eq 11) or its estimators.
+ * Give a side `nearZero` when zeros are allowed there (say, a Best-of-N target), and not when the
+ * divergence needs full support (a softmax policy).
+ *
+ * @example
+ * fc.assert(fc.property(distributionPair({ nearZero: [true, false] }), ([p, q]) => p.length === q.length && q.every((x) => x > 0)));
+ */
+export function distributionPair(options: DistributionPairOptions = {}): fc.Arbitrary<[number[], number[]]> {
+  const { minSize = 1, maxSize = 12, nearZero = [false, false] } = options;
+  return fc
+    .integer({ min: minSize, max: maxSize })
+    .chain((k) =>
+      fc.tuple(discreteDistribution({ minSize: k, maxSize: k, nearZero: nearZero[0] }), discreteDistribution({ minSize: k, maxSize: k, nearZero: nearZero[1] })),
+    );
+}
+
 interface Step {
   readonly f: (x: number) => number;
   readonly show: (x: string) => string;

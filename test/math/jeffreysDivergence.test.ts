@@ -2,12 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jeffreysDivergence } from '../../src/math/jeffreysDivergence.js';
 import { klDivergence } from '../../src/math/klDivergence.js';
-import { discreteDistribution } from '../../src/testing/arbitraries.js';
+import { discreteDistribution, distributionPair } from '../../src/testing/arbitraries.js';
 
 /** A policy π (no zeros, as a softmax policy) and a target such as π_BoN (zeros allowed). */
-const policyAndTarget = fc
-  .integer({ min: 1, max: 12 })
-  .chain((k) => fc.tuple(discreteDistribution({ minSize: k, maxSize: k }), discreteDistribution({ minSize: k, maxSize: k, nearZero: true })));
+const policyAndTarget = distributionPair({ nearZero: [false, true] });
 
 describe('jeffreysDivergence', () => {
   it('with β = 0 is the forward KL(π_BoN‖π) and with β = 1 the backward KL(π‖π_BoN) (eqs 11, 12, 14)', () => {

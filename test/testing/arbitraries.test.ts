@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertDistribution } from '../../src/math/validate.js';
-import { discreteDistribution, distributionWithRewards, rewardVector, strictlyIncreasingTransform } from '../../src/testing/arbitraries.js';
+import { discreteDistribution, distributionPair, distributionWithRewards, rewardVector, strictlyIncreasingTransform } from '../../src/testing/arbitraries.js';
 
 const onGrid = (r: number): boolean => Number.isInteger(r * 4) && Math.abs(r) <= 8;
 
@@ -66,5 +66,15 @@ describe('distributionWithRewards', () => {
     const tied = samples.filter(({ rewards }) => new Set(rewards).size < rewards.length).length;
     expect(tied).toBeGreaterThan(10);
     expect(tied).toBeLessThan(90);
+  });
+});
+
+describe('distributionPair', () => {
+  it('draws two distributions on one support, with near-zero masses only on the sides asked for', () => {
+    const samples = fc.sample(distributionPair({ minSize: 2, maxSize: 6, nearZero: [true, false] }), { numRuns: 300, seed: 4 });
+    expect(samples.every(([p, q]) => p.length === q.length && p.length >= 2 && p.length <= 6)).toBe(true);
+    expect(samples.every(([p, q]) => Math.abs(assertDistribution('test', 'p', p) - 1) < 1e-14 && Math.abs(assertDistribution('test', 'q', q) - 1) < 1e-14)).toBe(true);
+    expect(samples.some(([p]) => p.some((x) => x < 1e-8))).toBe(true);
+    expect(samples.every(([, q]) => q.every((x) => x > 1e-3))).toBe(true);
   });
 });
