@@ -60,24 +60,34 @@ export function evaluate<R extends Evaluable>(options: EvaluateOptions): Operato
   assertOption('evaluate', 'enumeration.length', enumeration.length, isPositiveInt, 'a positive integer');
   const rewardCache = new Map<string, Promise<number[]>>();
   const spaceRewards = (prompt: Prompt, sequences: ReadonlyArray<ReadonlyArray<number>>): Promise<number[]> => {
-    const key = `${prompt.text}\u0000${prompt.tokens.join(',')}`;
-    const cached = rewardCache.get(key) ?? options.reward.score(sequences.map((s) => rewardInput(prompt, s, options.detokenize ?? (() => ''))));
-    rewardCache.set(key, cached);
+    const cached = rewardCache.get(promptKey(prompt)) ?? options.reward.score(sequences.map((s) => rewardInput(prompt, s, options.detokenize ?? (() => ''))));
+    rewardCache.set(promptKey(prompt), cached);
     return cached;
   };
   const distribution = (policy: Policy, prompt: Prompt): number[] =>
     normalize(enumerateSequences(policy, prompt.tokens, enumeration.length).probs);
+  const evaluatePrompt = async (prompt: Prompt): Promise<Evaluation> => {
+    const { sequences, probs } = enumerateSequences(options.policy, prompt.tokens, enumeration.length);
+    const anchor = options.anchor === undefined ? undefined : distribution(options.anchor, prompt);
+    const space = { pi: normalize(probs), ref: distribution(options.reference, prompt), anchor, rewards: await spaceRewards(prompt, sequences) };
+    return exactEvaluation(space, n, options.bestOfNOf ?? 'reference');
+  };
   return concatMap(async (rec) => {
+    // A prompt repeated within the batch is evaluated once (the weights do not change within a step).
+    const thisStep = new Map<string, Promise<Evaluation>>();
     const perPrompt = await Promise.all(
-      rec.prompts.map(async (prompt) => {
-        const { sequences, probs } = enumerateSequences(options.policy, prompt.tokens, enumeration.length);
-        const anchor = options.anchor === undefined ? undefined : distribution(options.anchor, prompt);
-        const space = { pi: normalize(probs), ref: distribution(options.reference, prompt), anchor, rewards: await spaceRewards(prompt, sequences) };
-        return exactEvaluation(space, n, options.bestOfNOf ?? 'reference');
+      rec.prompts.map((prompt) => {
+        const evaluation = thisStep.get(promptKey(prompt)) ?? evaluatePrompt(prompt);
+        thisStep.set(promptKey(prompt), evaluation);
+        return evaluation;
       }),
     );
     return { ...rec, evaluation: averageEvaluations(perPrompt) };
   });
+}
+
+function promptKey(prompt: Prompt): string {
+  return `${prompt.text}\u0000${prompt.tokens.join(',')}`;
 }
 
 /** π, π_ref and π_anchor over an enumerated space, with every completion's reward. */
