@@ -11,11 +11,26 @@ export function assertOption<T>(where: string, name: string, value: T, ok: (valu
   if (!ok(value)) throw new RangeError(`${where}: expected ${name} ${expected}, got ${showValue(value)}`);
 }
 
-/** `Number.isInteger(x) && x >= 1`, for {@link assertOption}. */
+/**
+ * `Number.isInteger(x) && x >= 1`, for {@link assertOption}.
+ *
+ * @example
+ * isPositiveInt(2); // true
+ */
 export const isPositiveInt = (x: number): boolean => Number.isInteger(x) && x >= 1;
 
-/** `0 ≤ x ≤ 1`, for {@link assertOption}. */
+/**
+ * `0 ≤ x ≤ 1`, for {@link assertOption}.
+ *
+ * @example
+ * isUnit(1.5); // false
+ */
 export const isUnit = (x: number): boolean => x >= 0 && x <= 1;
 
-/** A finite `x ≥ 0`, for {@link assertOption}. */
+/**
+ * A finite `x ≥ 0`, for {@link assertOption}.
+ *
+ * @example
+ * isNonNegative(Infinity); // false
+ */
 export const isNonNegative = (x: number): boolean => Number.isFinite(x) && x >= 0;

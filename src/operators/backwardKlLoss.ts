@@ -4,7 +4,12 @@ import { assertOption, isPositiveInt } from './assertOption.js';
 import { policyGradientTerm } from './policyGradientTerm.js';
 import type { WithLossBw, WithPolicySamples } from './records.js';
 
-/** Options of {@link backwardKlLoss}. */
+/**
+ * Options of {@link backwardKlLoss}.
+ *
+ * @example
+ * const opts: BackwardKlLossOptions<WithJBondRewards> = { reference: anchor, n: 2, reward: (rec) => rec.jbondRewards };
+ */
 export interface BackwardKlLossOptions<R> {
   /** The distribution Best-of-N is taken of: the anchor for J-BOND and iterative BOND, π_ref for BOND. */
   readonly reference: Policy;

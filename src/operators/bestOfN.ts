@@ -2,7 +2,12 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { Generation } from '../core/index.js';
 import type { WithAnchorRewards, WithAnchorSamples, WithBestOfN, WithPolicyRewards, WithPolicySamples } from './records.js';
 
-/** Options of {@link bestOfN}. */
+/**
+ * Options of {@link bestOfN}.
+ *
+ * @example
+ * const opts: BestOfNOptions = { from: 'policy' };
+ */
 export interface BestOfNOptions {
   /**
    * Which samples to pick from: the anchor's (default; a draw from π_BoN of the anchor, as the forward

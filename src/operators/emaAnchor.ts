@@ -2,7 +2,12 @@ import { concatMap, of, type OperatorFunction } from 'rxjs';
 import type { Policy } from '../policy/index.js';
 import { assertOption, isUnit } from './assertOption.js';
 
-/** Options of {@link emaAnchor}. */
+/**
+ * Options of {@link emaAnchor}.
+ *
+ * @example
+ * const opts: EmaAnchorOptions = { anchor, policy, eta: 0.02 };
+ */
 export interface EmaAnchorOptions {
   /** The moving anchor π_anchor, updated in place. */
   readonly anchor: Policy;

@@ -10,7 +10,12 @@ import type { Batch, Evaluation, WithEvaluation, WithPolicyRewards, WithPolicySa
 import { rewardInput, type Detokenize } from './scoreRewards.js';
 import { mean, std } from './stats.js';
 
-/** Options of {@link evaluate}. */
+/**
+ * Options of {@link evaluate}.
+ *
+ * @example
+ * const opts: EvaluateOptions = { policy, reference, anchor, reward, enumeration: { length: 3 }, n: 2, bestOfNOf: 'anchor' };
+ */
 export interface EvaluateOptions {
   /** The policy π being measured. */
   readonly policy: Policy;
@@ -29,7 +34,13 @@ export interface EvaluateOptions {
   readonly bestOfNOf?: 'reference' | 'anchor';
 }
 
-/** What `evaluate` needs on the record: the step's policy samples and their rewards. */
+/**
+ * What `evaluate` needs on the record: the step's policy samples and their rewards (and, if present, their
+ * MC quantiles).
+ *
+ * @example
+ * const rec: Evaluable = { step: 0, startedAt: 0, prompts: [], policySamples: [], policyRewards: [] };
+ */
 export type Evaluable = Batch & WithPolicySamples & WithPolicyRewards & Partial<WithQuantiles>;
 
 /**

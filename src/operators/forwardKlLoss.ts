@@ -4,7 +4,12 @@ import { readLogProbs } from './logProbs.js';
 import { mean } from './stats.js';
 import type { WithBestOfN, WithLossFw } from './records.js';
 
-/** Options of {@link forwardKlLoss}. */
+/**
+ * Options of {@link forwardKlLoss}.
+ *
+ * @example
+ * const opts: ForwardKlLossOptions = { policy };
+ */
 export interface ForwardKlLossOptions {
   /** The policy π being trained (its current log-likelihood of the Best-of-N samples is the reported value). */
   readonly policy: Policy;

@@ -3,7 +3,12 @@ import type { Policy } from '../policy/index.js';
 import { assertOption, isPositiveInt } from './assertOption.js';
 import type { Batch } from './records.js';
 
-/** Options of {@link hardAnchor}. */
+/**
+ * Options of {@link hardAnchor}.
+ *
+ * @example
+ * const opts: HardAnchorOptions = { anchor, policy, every: 50 };
+ */
 export interface HardAnchorOptions {
   /** The anchor π_anchor, overwritten in place. */
   readonly anchor: Policy;

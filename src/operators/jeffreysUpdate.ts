@@ -3,7 +3,12 @@ import { assertOption, isNonNegative, isUnit } from './assertOption.js';
 import type { WithLossBw, WithLossFw, WithLossReg, WithUpdate } from './records.js';
 import { surrogateUpdate, type UpdateOptions } from './surrogateUpdate.js';
 
-/** Options of {@link jeffreysUpdate}. */
+/**
+ * Options of {@link jeffreysUpdate}.
+ *
+ * @example
+ * const opts: JeffreysUpdateOptions = { policy, optimizer: new WarmupAdam({ learningRate: 1e-4, warmupSteps: 10 }), beta: 0.5, gamma: 0, clipNorm: 1 };
+ */
 export interface JeffreysUpdateOptions extends UpdateOptions {
   /** β of the Jeffreys divergence, eq (11): 0 = forward KL only, 1 = backward KL only, 0.5 in J-BOND. */
   readonly beta: number;

@@ -4,7 +4,12 @@ import { readLogProbs, sampleRows } from './logProbs.js';
 import type { WithLossReg, WithPolicySamples } from './records.js';
 import { mean } from './stats.js';
 
-/** Options of {@link klRegularizer}. */
+/**
+ * Options of {@link klRegularizer}.
+ *
+ * @example
+ * const opts: KlRegularizerOptions = { anchor };
+ */
 export interface KlRegularizerOptions {
   /** π_anchor of eq (19). */
   readonly anchor: Policy;

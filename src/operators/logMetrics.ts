@@ -12,7 +12,12 @@ import type {
   WithUpdate,
 } from './records.js';
 
-/** What `logMetrics` reads: the evaluation, and whichever samples, losses and update the step has. */
+/**
+ * What `logMetrics` reads: the evaluation, and whichever samples, losses and update the step has.
+ *
+ * @example
+ * const rec: Loggable = { step: 0, startedAt: 0, prompts: [], evaluation: { exact: false, rewardMean: 0, rewardStd: 0, entropy: 1 } };
+ */
 export type Loggable = Batch &
   WithEvaluation &
   Partial<WithPolicySamples & WithAnchorSamples & WithLossFw & WithLossBw & WithLossReg & WithUpdate>;

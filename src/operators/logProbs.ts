@@ -14,7 +14,12 @@ export function readLogProbs(policy: Policy, prompts: TokenBatch, completions: T
   return Array.from(tf.tidy(() => policy.sequenceLogProbs(prompts, completions).dataSync()));
 }
 
-/** Per-prompt sample groups flattened into parallel rows, with each sample's log-probability. */
+/**
+ * Per-prompt sample groups flattened into parallel rows, with each sample's log-probability.
+ *
+ * @example
+ * const rows: SampleRows = { prompts: [[1]], completions: [[2, 3]], logProbs: [-1.5] };
+ */
 export interface SampleRows {
   readonly prompts: ReadonlyArray<ReadonlyArray<number>>;
   readonly completions: ReadonlyArray<ReadonlyArray<number>>;

@@ -4,7 +4,12 @@ import { readLogProbs, sampleRows } from './logProbs.js';
 import type { SurrogateTerm } from './records.js';
 import { mean } from './stats.js';
 
-/** Options of {@link policyGradientTerm}: the return R = rewardScale·r(y) − klScale·(log π(y) − log π_ref(y)). */
+/**
+ * Options of {@link policyGradientTerm}: the return R = rewardScale·r(y) − klScale·(log π(y) − log π_ref(y)).
+ *
+ * @example
+ * const bond8: PolicyGradientOptions = { reference, rewardScale: 7, klScale: 1 }; // eq (15) with N = 8
+ */
 export interface PolicyGradientOptions {
   /** π_ref of the return's KL penalty: the anchor for J-BOND, the reference for BOND and REINFORCE. */
   readonly reference: Policy;

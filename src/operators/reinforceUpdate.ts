@@ -5,7 +5,12 @@ import { policyGradientTerm } from './policyGradientTerm.js';
 import type { WithLossBw, WithPolicyRewards, WithPolicySamples, WithUpdate } from './records.js';
 import { surrogateUpdate, type UpdateOptions } from './surrogateUpdate.js';
 
-/** Options of {@link reinforceUpdate}. */
+/**
+ * Options of {@link reinforceUpdate}.
+ *
+ * @example
+ * const opts: ReinforceUpdateOptions = { policy, reference, optimizer, betaRl: 0.1, clipNorm: 1 };
+ */
 export interface ReinforceUpdateOptions extends UpdateOptions {
   /** π_ref of the KL penalty of eq (1). */
   readonly reference: Policy;

@@ -3,7 +3,12 @@ import type { Policy } from '../policy/index.js';
 import type { Batch, WithAnchorSamples } from './records.js';
 import { assertSampleOptions, sampleGroups, type SampleGroupOptions } from './sampleGroups.js';
 
-/** Options of {@link sampleAnchor}. */
+/**
+ * Options of {@link sampleAnchor}.
+ *
+ * @example
+ * const opts: SampleAnchorOptions = { anchor, count: 2, rng: createRng(1), maxNewTokens: 16 };
+ */
 export interface SampleAnchorOptions extends SampleGroupOptions {
   /** The distribution Best-of-N is taken of: the moving anchor π_anchor, or π_ref for plain BOND. */
   readonly anchor: Policy;

@@ -2,7 +2,12 @@ import type { Generation, Prompt } from '../core/index.js';
 import type { Policy, SampleOptions } from '../policy/index.js';
 import { assertOption, isPositiveInt } from './assertOption.js';
 
-/** Options shared by `samplePolicy` and `sampleAnchor`: how many samples per prompt, and how to sample. */
+/**
+ * Options shared by `samplePolicy` and `sampleAnchor`: how many samples per prompt, and how to sample.
+ *
+ * @example
+ * const opts: SampleGroupOptions = { count: 2, rng: createRng(1), maxNewTokens: 16 };
+ */
 export interface SampleGroupOptions extends SampleOptions {
   /** Samples per prompt. */
   readonly count: number;

@@ -3,7 +3,12 @@ import type { Policy } from '../policy/index.js';
 import type { Batch, WithPolicySamples } from './records.js';
 import { assertSampleOptions, sampleGroups, type SampleGroupOptions } from './sampleGroups.js';
 
-/** Options of {@link samplePolicy}. */
+/**
+ * Options of {@link samplePolicy}.
+ *
+ * @example
+ * const opts: SamplePolicyOptions = { policy, count: 1, rng: createRng(1), maxNewTokens: 16 };
+ */
 export interface SamplePolicyOptions extends SampleGroupOptions {
   /** The policy π being trained. */
   readonly policy: Policy;

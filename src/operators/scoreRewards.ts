@@ -3,17 +3,32 @@ import { BondInputError, showValue, type Generation, type Prompt } from '../core
 import type { RewardInput, RewardModel } from '../reward/index.js';
 import type { Batch, WithAnchorRewards, WithAnchorSamples, WithPolicyRewards, WithPolicySamples } from './records.js';
 
-/** Turns completion tokens back into text for a text reward model. */
+/**
+ * Turns completion tokens back into text for a text reward model.
+ *
+ * @example
+ * const detokenize: Detokenize = (tokens) => tokenizer.decode(tokens);
+ */
 export type Detokenize = (tokens: ReadonlyArray<number>) => string;
 
-/** Options of {@link scoreRewards}. */
+/**
+ * Options of {@link scoreRewards}.
+ *
+ * @example
+ * const opts: ScoreRewardsOptions = { reward: lexiconSentiment(), detokenize: (t) => tokenizer.decode(t) };
+ */
 export interface ScoreRewardsOptions {
   readonly reward: RewardModel;
   /** Completion text for the reward model; by default `''`, for token tasks whose reward reads tokens. */
   readonly detokenize?: Detokenize | undefined;
 }
 
-/** The record after {@link scoreRewards}: rewards for whichever sample groups `R` has. */
+/**
+ * The record after {@link scoreRewards}: rewards for whichever sample groups `R` has.
+ *
+ * @example
+ * type AfterScoring = Scored<Batch & WithPolicySamples>; // Batch & WithPolicySamples & WithPolicyRewards
+ */
 export type Scored<R> = R &
   (R extends WithPolicySamples ? WithPolicyRewards : unknown) &
   (R extends WithAnchorSamples ? WithAnchorRewards : unknown);

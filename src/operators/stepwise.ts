@@ -2,7 +2,12 @@ import { concatMap, defer, of, type OperatorFunction } from 'rxjs';
 import type { Prompt } from '../core/index.js';
 import type { Batch } from './records.js';
 
-/** Options of {@link stepwise}. */
+/**
+ * Options of {@link stepwise}.
+ *
+ * @example
+ * const resumed: StepwiseOptions = { firstStep: 500 };
+ */
 export interface StepwiseOptions {
   /** Index of the first step, e.g. to continue numbering after a resumed checkpoint (default 0). */
   readonly firstStep?: number;

@@ -4,7 +4,12 @@ import type { Policy } from '../policy/index.js';
 import { assertOption, isNonNegative, isPositiveInt } from './assertOption.js';
 import type { SurrogateTerm, UpdateStats, WithUpdate } from './records.js';
 
-/** Options shared by the update stages (`jeffreysUpdate`, `reinforceUpdate`). */
+/**
+ * Options shared by the update stages (`jeffreysUpdate`, `reinforceUpdate`).
+ *
+ * @example
+ * const opts: UpdateOptions = { policy, optimizer: tf.train.adam(1e-4), clipNorm: 1, maxConsecutiveNonFinite: 10 };
+ */
 export interface UpdateOptions {
   /** The policy whose variables are updated in place. */
   readonly policy: Policy;
@@ -19,7 +24,12 @@ export interface UpdateOptions {
   readonly maxConsecutiveNonFinite?: number | undefined;
 }
 
-/** A loss term and its weight in the total loss. */
+/**
+ * A loss term and its weight in the total loss.
+ *
+ * @example
+ * const fw: WeightedTerm = { weight: 1 - beta, term: rec.lossFw };
+ */
 export interface WeightedTerm {
   readonly weight: number;
   readonly term: SurrogateTerm;
