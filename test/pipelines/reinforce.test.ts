@@ -4,7 +4,7 @@ import { BondInputError, createRng } from '../../src/core/index.js';
 import { klDivergence } from '../../src/math/index.js';
 import { StepMetrics } from '../../src/operators/index.js';
 import { decodeConfig, reinforce, ReinforceConfig, reinforceDefaults, type TrainingDeps } from '../../pipelines/index.js';
-import { meanOf, runSteps } from '../helpers/pipelineRun.js';
+import { runSteps } from '../helpers/pipelineRun.js';
 import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy, toyReward } from '../helpers/toyTask.js';
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ const deps = (policy: TrainingDeps['policy'], reference: TrainingDeps['reference
 describe('reinforce', () => {
   it('ends closer to the reference, with less reward, the larger β_RL (Figure 7; observed exact KL 2.42, 1.27, 0.035 at β_RL = 0.01, 0.1, 1)', async () => {
     const BETAS = [0.01, 0.1, 1];
-    const ends = [];
+    const ends: { kl: number; reward: number; toOptimum: number; optimumKl: number }[] = [];
     for (const betaRl of BETAS) {
       const reference = toyPolicy(31);
       const policy = reference.clone();
