@@ -20,25 +20,23 @@ const advantages = map((rec: ScoredBatch) => ({
   }),
 }));
 
-describe('my reward and my operator', () => {
-  it('the reward satisfies the Best-of-N identities (eqs 4, 16)', async () => {
-    await selectBackend('cpu'); // or selectBackend(): the fastest installed backend
-    await fc.assert(bestOfNIdentities(reward), { numRuns: 50 });
-  });
+it('my reward satisfies the Best-of-N identities (eqs 4, 16)', async () => {
+  await selectBackend('cpu'); // or selectBackend(): the fastest installed backend
+  await fc.assert(bestOfNIdentities(reward), { numRuns: 50 });
+});
 
-  it('the operator leaks no tensor, mutates nothing and keeps the batch', async () => {
-    await fc.assert(operatorHygiene(advantages, scoredBatch({ policySamples: 2 })), { numRuns: 50 });
-  });
+it('my operator leaks no tensor, mutates nothing and keeps the batch', async () => {
+  await fc.assert(operatorHygiene(advantages, scoredBatch({ policySamples: 2 })), { numRuns: 50 });
 });
 // example:end
 
 describe('docs/testing.md', () => {
-  it('shows exactly the example above, with the package imports and under 30 lines', async () => {
+  it('shows exactly the example above, with the package imports, in under 30 lines', async () => {
     const [doc, self] = await Promise.all([readFile('docs/testing.md', 'utf8'), readFile('test/docs/testingExample.test.ts', 'utf8')]);
     const example = /\/\/ example:start\n([\s\S]*?)\/\/ example:end/.exec(self)?.[1] ?? '';
     const asPublished = example.replace("'../../src/index.js'", "'bond-rlhf'").replace("'../../src/testing/index.js'", "'bond-rlhf/testing'");
     const shown = /```ts\n([\s\S]*?)```/.exec(doc)?.[1];
-    expect(shown).toBe(asPublished.replace("import fc from 'fast-check';\n", "import fc from 'fast-check';\nimport { describe, it } from 'vitest';\n"));
-    expect(shown?.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
+    expect(shown).toBe(asPublished.replace("import fc from 'fast-check';\n", "import fc from 'fast-check';\nimport { it } from 'vitest';\n"));
+    expect(shown?.trimEnd().split('\n').length).toBeLessThan(30);
   });
 });
