@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { lastValueFrom, map, pipe, range, toArray, type Observable, type OperatorFunction } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, type Prompt, type Rng } from '../../src/core/index.js';
@@ -54,6 +56,14 @@ beforeAll(async () => {
 });
 
 describe('the custom-pipeline example of docs/pipelines.md', () => {
+  it('is the code docs/pipelines.md shows (bar the imports)', () => {
+    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    const start = source.indexOf('/** log of a smoothed quantile');
+    const example = source.slice(start, source.indexOf('\n// ----', start)).trim();
+    expect(example.length).toBeGreaterThan(500);
+    expect(readFileSync(fileURLToPath(new URL('../../docs/pipelines.md', import.meta.url)), 'utf8')).toContain(example);
+  });
+
   it('compiles, runs, and raises the exact expected reward of the toy task (observed 0.57 → 0.89 in 40 steps)', async () => {
     expect(LENGTH).toBe(3); // the example's maxNewTokens
     const reference = toyPolicy(61);
