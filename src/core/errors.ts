@@ -42,7 +42,10 @@ export function decodeOrThrow<A, O>(codec: t.Type<A, O, unknown>, input: unknown
 
 /** One io-ts validation error as `<where>: <path>: expected <type>, got <value>`. */
 export function describeValidationError(error: t.ValidationError, where: string): string {
-  const keys = error.context.map((c) => c.key).filter((k) => k !== '');
+  // An intersection's members are indexed by number in the context; they are not part of the user's path.
+  const keys = error.context
+    .filter((c, i) => c.key !== '' && !(error.context[i - 1]?.type instanceof t.IntersectionType))
+    .map((c) => c.key);
   const path = keys.length > 0 ? `${keys.join('.')}: ` : '';
   const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown';
   const message = error.message !== undefined ? ` (${error.message})` : '';

@@ -17,3 +17,11 @@ describe('decodeWith', () => {
     expect(() => decodeOrThrow(Config, { beta: 0.5, nested: { name: 'x' } }, 'cfg')).toThrow('cfg: steps: expected PositiveInt, got undefined (missing)');
   });
 });
+
+describe('describeValidationError', () => {
+  it('leaves the member indices of an intersection out of the path', () => {
+    const Config = t.intersection([t.type({ a: t.number }), t.type({ nested: t.intersection([t.type({ b: t.string }), t.partial({ c: PositiveInt })]) })]);
+    const r = decodeWith(Config, { a: 1, nested: { b: 'x', c: 0 } }, 'cfg');
+    expect(r._tag === 'Left' ? r.left : []).toEqual(['cfg: nested.c: expected PositiveInt, got 0']);
+  });
+});
