@@ -6,7 +6,12 @@ import fc from 'fast-check';
  * use them, and so can users checking their own pipelines.
  */
 
-/** Options of {@link discreteDistribution}. */
+/**
+ * Options of {@link discreteDistribution}.
+ *
+ * @example
+ * const options: DiscreteDistributionOptions = { maxSize: 5, nearZero: true };
+ */
 export interface DiscreteDistributionOptions {
   /** Smallest support size (default 1). */
   readonly minSize?: number;
@@ -16,16 +21,31 @@ export interface DiscreteDistributionOptions {
   readonly nearZero?: boolean;
 }
 
-/** Options of {@link rewardVector}. */
+/**
+ * Options of {@link rewardVector}.
+ *
+ * @example
+ * const options: RewardVectorOptions = { ties: true };
+ */
 export interface RewardVectorOptions {
   /** Force ties: every reward comes from ⌈size/2⌉ values, so any size ≥ 2 has a tie (default false). */
   readonly ties?: boolean;
 }
 
-/** Options of {@link distributionWithRewards}; `ties` left out draws both with and without ties. */
+/**
+ * Options of {@link distributionWithRewards}; `ties` left out draws both with and without ties.
+ *
+ * @example
+ * const options: DistributionWithRewardsOptions = { maxSize: 12, nearZero: true };
+ */
 export interface DistributionWithRewardsOptions extends DiscreteDistributionOptions, RewardVectorOptions {}
 
-/** A reference distribution with one reward per support element. */
+/**
+ * A reference distribution with one reward per support element.
+ *
+ * @example
+ * const draw: DistributionWithRewards = { ref: [0.25, 0.75], rewards: [1, -0.5] };
+ */
 export interface DistributionWithRewards {
   readonly ref: number[];
   readonly rewards: number[];
@@ -119,7 +139,12 @@ export function distributionWithRewards(options: DistributionWithRewardsOptions 
     .chain(([ref, withTies]) => rewardVector(ref.length, { ties: withTies }).map((rewards) => ({ ref, rewards })));
 }
 
-/** Options of {@link distributionPair}. */
+/**
+ * Options of {@link distributionPair}.
+ *
+ * @example
+ * const options: DistributionPairOptions = { maxSize: 8, nearZero: [true, false] };
+ */
 export interface DistributionPairOptions {
   /** Smallest common support size (default 1). */
   readonly minSize?: number;

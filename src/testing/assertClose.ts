@@ -1,4 +1,9 @@
-/** Absolute and relative tolerance: |actual − expected| ≤ abs + rel·|expected|. */
+/**
+ * Absolute and relative tolerance: |actual − expected| ≤ abs + rel·|expected|.
+ *
+ * @example
+ * const float32: Tolerance = { abs: 1e-4, rel: 1e-4 };
+ */
 export interface Tolerance {
   readonly abs: number;
   readonly rel: number;

@@ -8,7 +8,12 @@ import { tabularPolicyCases, type PolicyCase } from './policyCases.js';
 import { toRewardModel, type RewardLike } from './toRewardModel.js';
 import { usingPolicy } from './usingPolicy.js';
 
-/** Options of {@link bestOfNIdentities}. */
+/**
+ * Options of {@link bestOfNIdentities}.
+ *
+ * @example
+ * const options: BestOfNIdentitiesOptions = { cases: tabularPolicyCases({ maxVocabSize: 3 }), detokenize: (ts) => ts.join(' '), maxN: 4 };
+ */
 export interface BestOfNIdentitiesOptions {
   /** The enumerable policies to check on (default: small fresh `TabularPolicy`s, `tabularPolicyCases()`). */
   readonly cases?: fc.Arbitrary<PolicyCase>;
@@ -18,7 +23,13 @@ export interface BestOfNIdentitiesOptions {
   readonly maxN?: number;
 }
 
-/** The values one run of {@link bestOfNIdentities} draws: a case, n, m and a strictly increasing f. */
+/**
+ * The values one run of {@link bestOfNIdentities} draws: a case, n, m and a strictly increasing f, as a
+ * counterexample shows them.
+ *
+ * @example
+ * const [policyCase, n, m, f] = draw; // n ∈ [1, maxN], m ∈ [0, 3]
+ */
 export type BestOfNIdentitiesDraw = [PolicyCase, number, number, (x: number) => number];
 
 /** Exact identities hold to float64 rounding: the Best-of-N mathematics works in log space. */

@@ -14,10 +14,18 @@ import { JBondConfig } from '../../pipelines/index.js';
 /**
  * Generators for some fields of a config, overriding those derived from the codec. Branded numbers
  * (`PositiveInt`, …) take plain-number generators: the codec still decides what is valid.
+ *
+ * @example
+ * const small: FieldGenerators<JBondConfig> = { batchSize: fc.integer({ min: 1, max: 8 }), beta: fc.constant(0.5) };
  */
 export type FieldGenerators<A> = { readonly [K in keyof A]?: fc.Arbitrary<A[K] extends number ? number : A[K]> };
 
-/** A config that must fail decoding: a valid one with `field` set to `value` (or removed, when `missing`). */
+/**
+ * A config that must fail decoding: a valid one with `field` set to `value` (or removed, when `missing`).
+ *
+ * @example
+ * const bad: InvalidConfig = { config: { ...jbondDefaults, beta: 1.01 }, field: 'beta', value: 1.01, missing: false };
+ */
 export interface InvalidConfig {
   readonly config: Readonly<Record<string, unknown>>;
   /** The one bad field: the decoding error must name it. */

@@ -3,10 +3,21 @@ import { expectedJBondReward, jbondReward } from '../math/index.js';
 import { distributionWithRewards, type DistributionWithRewards } from './arbitraries.js';
 import { assertClose } from './assertClose.js';
 
-/** A J-BOND reward: r_J-BOND of a sample with reward `r` against the rewards of two anchor samples, eq (17). */
+/**
+ * A J-BOND reward: r_J-BOND of a sample with reward `r` against the rewards of two anchor samples, eq (17).
+ *
+ * @example
+ * const mine: JBondRewardFn = (r, [a, b]) => (r < a && r < b ? -Math.log(16) : 0);
+ */
 export type JBondRewardFn = (r: number, anchorRewards: readonly [number, number]) => number;
 
-/** The values one run of {@link jbondRewardCalibration} draws: a distribution with rewards, and which element is y. */
+/**
+ * The values one run of {@link jbondRewardCalibration} draws: a distribution with rewards, and which
+ * element is y (`pick` modulo the support size).
+ *
+ * @example
+ * const draw: JBondCalibrationDraw = [{ ref: [0.5, 0.5], rewards: [0, 1] }, 0];
+ */
 export type JBondCalibrationDraw = [DistributionWithRewards, number];
 
 /** α = −log 16, the penalty of eq (17), calibrated in appendix A.4. */

@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { lastValueFrom, of, toArray, type OperatorFunction } from 'rxjs';
 
-/** Options of {@link operatorHygiene}. */
+/**
+ * Options of {@link operatorHygiene}.
+ *
+ * @example
+ * const options: OperatorHygieneOptions<ScoredBatch> = { owns: ['policyRewards'], batchSize: (rec) => rec.policySamples.length };
+ */
 export interface OperatorHygieneOptions<In> {
   /**
    * Input fields the operator may replace (default none): every other field of the input record must

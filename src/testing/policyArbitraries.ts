@@ -9,13 +9,23 @@ import type { TabularPolicyInit, TabularSpec } from '../policy/index.js';
  * a drawn `tf.Variable` would leak. A property builds the policy from the draw and disposes it.
  */
 
-/** How to build one `TabularPolicy`: `new TabularPolicy(draw.spec, draw.init)`. */
+/**
+ * How to build one `TabularPolicy`: `new TabularPolicy(draw.spec, draw.init)`.
+ *
+ * @example
+ * const draw: TabularPolicyDraw = { spec: { kind: 'tabular', vocabSize: 3, maxLength: 2, factorized: false }, init: { seed: 7, initStd: 2 } };
+ */
 export interface TabularPolicyDraw {
   readonly spec: TabularSpec;
   readonly init: Required<TabularPolicyInit>;
 }
 
-/** Options of {@link tabularPolicyDraw}. */
+/**
+ * Options of {@link tabularPolicyDraw}.
+ *
+ * @example
+ * const options: TabularPolicyDrawOptions = { maxVocabSize: 3, maxLength: 2, factorized: false };
+ */
 export interface TabularPolicyDrawOptions {
   /** Largest vocabulary (default 4; the smallest is 2). */
   readonly maxVocabSize?: number;
@@ -27,7 +37,12 @@ export interface TabularPolicyDrawOptions {
   readonly factorized?: boolean;
 }
 
-/** Options of {@link tokenBatch}. */
+/**
+ * Options of {@link tokenBatch}.
+ *
+ * @example
+ * const options: TokenBatchOptions = { minRows: 2, maxLength: 4, equalLength: true };
+ */
 export interface TokenBatchOptions {
   /** Fewest rows (default 1). */
   readonly minRows?: number;

@@ -6,6 +6,9 @@ import { tabularPolicyDraw, tokenBatch, type TabularPolicyDrawOptions } from './
  * One enumerable situation for a property: a policy (built on demand, disposed by whoever builds it),
  * a prompt, and a completion length small enough that every completion can be listed with
  * `enumerateSequences`. Printed in counterexamples through `describe`.
+ *
+ * @example
+ * const c: PolicyCase = { describe: 'my policy', make: () => new TabularPolicy(spec, { seed: 1 }), prompt: [], length: spec.maxLength };
  */
 export interface PolicyCase {
   /** What the case is, for counterexamples (`TabularPolicy {...}`, `checkpoint clone`). */
@@ -18,7 +21,12 @@ export interface PolicyCase {
   readonly length: number;
 }
 
-/** Options of {@link policyCasesFor}. */
+/**
+ * Options of {@link policyCasesFor}.
+ *
+ * @example
+ * const options: PolicyCasesForOptions = { maxSequences: 256, maxPromptLength: 2 };
+ */
 export interface PolicyCasesForOptions {
   /** Largest sequence space vocabSize^length to enumerate (default 1024). */
   readonly maxSequences?: number;

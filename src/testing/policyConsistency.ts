@@ -8,6 +8,9 @@ import { tokenBatch } from './policyArbitraries.js';
 /**
  * What a policy exposes when it decodes with a KV cache (as `GptPolicy` does): the full-forward logits
  * and the same logits computed incrementally, so the cache can be checked against a full recompute.
+ *
+ * @example
+ * const gpt: IncrementalDecoding = new GptPolicy({ kind: 'gpt', vocabSize: 5, maxLength: 8, layers: 1, heads: 2, width: 8 }, { seed: 0 });
  */
 export interface IncrementalDecoding {
   /** Full-forward logits [B, T + 1, V] of equal-length rows. */
@@ -16,7 +19,12 @@ export interface IncrementalDecoding {
   incrementalLogits(prompts: TokenBatch, continuations: TokenBatch): tf.Tensor3D;
 }
 
-/** Options of {@link policyConsistency}. */
+/**
+ * Options of {@link policyConsistency}.
+ *
+ * @example
+ * const options: PolicyConsistencyOptions = { maxNewTokens: 8, maxSequences: 128, tolerance: { abs: 1e-3, rel: 1e-3 } };
+ */
 export interface PolicyConsistencyOptions {
   /** Longest prompt drawn (default 4). */
   readonly maxPromptLength?: number;
@@ -28,7 +36,12 @@ export interface PolicyConsistencyOptions {
   readonly tolerance?: Tolerance;
 }
 
-/** The values one run of {@link policyConsistency} draws. */
+/**
+ * The values one run of {@link policyConsistency} draws, as a counterexample shows them.
+ *
+ * @example
+ * const draw: PolicyConsistencyDraw = { seeds: [1, 2], prompts: [[0, 1], []], sampleSeed: 3, newTokens: 2, eta: 0.02 };
+ */
 export interface PolicyConsistencyDraw {
   readonly seeds: readonly [number, number];
   readonly prompts: number[][];

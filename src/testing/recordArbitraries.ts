@@ -7,10 +7,21 @@ import type { Batch, WithAnchorRewards, WithAnchorSamples, WithPolicyRewards, Wi
  * `operatorHygiene`) without running a policy or a reward model.
  */
 
-/** A step's record after sampling and scoring: what `mcQuantiles`, `jbondRewards` or `bestOfN` consume. */
+/**
+ * A step's record after sampling and scoring: what `mcQuantiles`, `jbondRewards` or `bestOfN` consume.
+ *
+ * @example
+ * const g = { prompt: [1], tokens: [2], logProbs: [-0.7] };
+ * const rec: ScoredBatch = { step: 0, startedAt: 0, prompts: [{ text: '', tokens: [1] }], policySamples: [[g]], anchorSamples: [[g, g]], policyRewards: [[1]], anchorRewards: [[0, 2]] };
+ */
 export type ScoredBatch = Batch & WithPolicySamples & WithAnchorSamples & WithPolicyRewards & WithAnchorRewards;
 
-/** Options of {@link scoredBatch}. */
+/**
+ * Options of {@link scoredBatch}.
+ *
+ * @example
+ * const options: ScoredBatchOptions = { vocabSize: 8, policySamples: 2, anchorSamples: 16 };
+ */
 export interface ScoredBatchOptions {
   /** Tokens are in [0, vocabSize) (default 4). */
   readonly vocabSize?: number;
