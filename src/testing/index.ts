@@ -1,12 +1,13 @@
 export * from './arbitraries.js';
 export * from './policyArbitraries.js';
+export * from './recordArbitraries.js';
+export * from './configArbitraries.js';
 export * from './policyCases.js';
-export * from './usingPolicy.js';
-export * from './toRewardModel.js';
 export * from './bestOfNIdentities.js';
 export * from './policyConsistency.js';
-export * from './recordArbitraries.js';
 export * from './operatorHygiene.js';
 export * from './jbondRewardCalibration.js';
-export * from './configArbitraries.js';
+export * from './usingPolicy.js';
+export * from './toRewardModel.js';
 export * from './perturbedClone.js';
+export type { Tolerance } from './assertClose.js';
