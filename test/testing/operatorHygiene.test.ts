@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
-import { map, mergeMap } from 'rxjs';
+import { map, mergeMap, pipe } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bestOfN, jbondRewards, mcQuantiles } from '../../src/operators/index.js';
+import { backwardKlLoss, bestOfN, forwardKlLoss, jbondRewards, jeffreysUpdate, klRegularizer, mcQuantiles } from '../../src/operators/index.js';
+import { TabularPolicy } from '../../src/policy/index.js';
 import { operatorHygiene } from '../../src/testing/operatorHygiene.js';
 import { scoredBatch, type ScoredBatch } from '../../src/testing/recordArbitraries.js';
 
@@ -25,6 +26,24 @@ describe('operatorHygiene', () => {
     await fc.assert(operatorHygiene(jbondRewards<ScoredBatch>(), scoredBatch()), RUNS);
     await fc.assert(operatorHygiene(mcQuantiles<ScoredBatch>(), scoredBatch({ anchorSamples: 4 })), RUNS);
     await fc.assert(operatorHygiene(bestOfN<ScoredBatch>(), scoredBatch({ anchorSamples: 3 })), RUNS);
+  });
+
+  it('passes for a whole J-BOND step of library stages on a tabular policy, weights update included (Algorithm 2)', async () => {
+    const spec = { kind: 'tabular', vocabSize: 4, maxLength: 4, factorized: false } as const;
+    const [policy, anchor] = [new TabularPolicy(spec, { seed: 1 }), new TabularPolicy(spec, { seed: 2 })];
+    const optimizer = tf.train.adam(0.01);
+    const step = pipe(
+      bestOfN<ScoredBatch>(),
+      forwardKlLoss({ policy }),
+      jbondRewards(),
+      backwardKlLoss({ reference: anchor, n: 2, reward: (rec) => rec.jbondRewards }),
+      klRegularizer({ anchor }),
+      jeffreysUpdate({ policy, optimizer, beta: 0.5, gamma: 0.1 }),
+    );
+    await fc.assert(operatorHygiene(step, scoredBatch()), { numRuns: 10 });
+    optimizer.dispose();
+    policy.dispose();
+    anchor.dispose();
   });
 
   it('passes for an operator that computes with tensors inside tf.tidy, with inputs built from a seed', async () => {
