@@ -10,14 +10,15 @@ export type GptSpec = Extract<PolicySpec, { kind: 'gpt' }>;
 
 /**
  * A GPT sized to pretrain a character-level model on 1–2 MB of text on 2 CPU cores in a few minutes:
- * 3 layers, 4 heads of width 16, a 128-token context, 171k parameters at `vocabSize` 98 (see
- * `docs/performance.md` for its measured speed). `vocabSize` is a placeholder for a character
+ * 2 layers, 4 heads of width 16, a 128-token context, 121k parameters at `vocabSize` 98. The wasm
+ * backend runs on one thread, so a 16 × 128-token training step costs about 0.4–0.85 s of CPU and an
+ * epoch of 1 MB a few minutes (see `docs/performance.md`). `vocabSize` is a placeholder for a character
  * vocabulary of about a hundred symbols: use your tokenizer's size.
  *
  * @example
  * const policy = new GptPolicy({ ...DEFAULT_GPT_SPEC, vocabSize: tokenizer.vocabSize }, { seed: 0 });
  */
-export const DEFAULT_GPT_SPEC: GptSpec = { kind: 'gpt', vocabSize: 98, maxLength: 128, layers: 3, heads: 4, width: 64 };
+export const DEFAULT_GPT_SPEC: GptSpec = { kind: 'gpt', vocabSize: 98, maxLength: 128, layers: 2, heads: 4, width: 64 };
 
 /**
  * A small causal transformer policy π(y | x) (GPT-2 style): learned token and position embeddings,
