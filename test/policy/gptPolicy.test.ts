@@ -155,7 +155,8 @@ describe.each(['cpu', 'wasm'])('GptPolicy on %s', (backend) => {
     const counts = new Map<string, number>();
     generations.forEach((g) => counts.set(g.tokens.join(), (counts.get(g.tokens.join()) ?? 0) + 1));
     const tv = 0.5 * sequences.reduce((s, seq, i) => s + Math.abs((counts.get(seq.join()) ?? 0) / draws - (probs[i] as number)), 0);
-    // E[TV] ≤ ½·Σ√(p(1−p)/N) ≤ ½·√(K/N) by Cauchy–Schwarz: twice that bound fails with negligible probability.
+    // E[TV] ≤ ½·Σ√(p(1−p)/N) ≤ ½·√(K/N) (Cauchy–Schwarz), and one draw moves TV by at most 1/N, so by
+    // McDiarmid P(TV > √(K/N)) ≤ exp(−2N·(½√(K/N))²) = exp(−K/2) ≈ 1e-6 for K = 27.
     expect(tv).toBeLessThan(Math.sqrt(sequences.length / draws));
     // ... while a uniform sampler would not pass: the distribution is far from uniform.
     expect(0.5 * probs.reduce((s, p) => s + Math.abs(p - 1 / probs.length), 0)).toBeGreaterThan(Math.sqrt(sequences.length / draws));
