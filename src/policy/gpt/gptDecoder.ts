@@ -11,7 +11,7 @@ import { KvCache } from './kvCache.js';
  * (after the begin-of-sequence token) once, then each `step` feeds one token per row as ONE incremental
  * pass over the cache, never a re-run of the prefix.
  *
- * Rows are left-padded to the longest prompt. Each row's positions count from its own first real token
+ * Rows are left-padded to the longest prompt. Each row's positions count from its own begin-of-sequence token
  * and padded keys are masked, so every row's logits are exactly those of the row decoded alone.
  *
  * @example
