@@ -2,7 +2,7 @@ import { pipe } from 'rxjs';
 import { decodeOrThrow } from '../src/core/index.js';
 import { logMetrics } from '../src/operators/index.js';
 import { BondStepConfig, bondStep } from './bondStep.js';
-import { trainingRun } from './trainingRun.js';
+import { trainingDefaults, trainingRun } from './trainingRun.js';
 import type { Pipeline, TrainingDeps } from './types.js';
 
 /**
@@ -29,12 +29,7 @@ export type BondConfig = BondStepConfig;
 export const bondDefaults: BondConfig = decodeOrThrow(
   BondConfig,
   {
-    learningRate: 1e-4,
-    warmupSteps: 10,
-    batchSize: 16,
-    maxNewTokens: 16,
-    clipNorm: 1,
-    maxConsecutiveNonFinite: 10,
+    ...trainingDefaults,
     n: 8,
     beta: 0.5,
     mcSamples: 16,

@@ -3,7 +3,7 @@ import { pipe } from 'rxjs';
 import { decodeOrThrow, PositiveInt } from '../src/core/index.js';
 import { hardAnchor, logMetrics } from '../src/operators/index.js';
 import { BondStepConfig, bondStep } from './bondStep.js';
-import { trainingRun } from './trainingRun.js';
+import { trainingDefaults, trainingRun } from './trainingRun.js';
 import type { Pipeline, TrainingDeps } from './types.js';
 
 /**
@@ -30,12 +30,7 @@ export type IterativeBondConfig = t.TypeOf<typeof IterativeBondConfig>;
 export const iterativeBondDefaults: IterativeBondConfig = decodeOrThrow(
   IterativeBondConfig,
   {
-    learningRate: 1e-4,
-    warmupSteps: 10,
-    batchSize: 16,
-    maxNewTokens: 16,
-    clipNorm: 1,
-    maxConsecutiveNonFinite: 10,
+    ...trainingDefaults,
     n: 2,
     beta: 0.5,
     mcSamples: 16,

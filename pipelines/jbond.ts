@@ -17,7 +17,7 @@ import {
   type Batch,
   type StepMetrics,
 } from '../src/operators/index.js';
-import { TrainingConfig, trainingRun, type TrainingRun } from './trainingRun.js';
+import { TrainingConfig, trainingDefaults, trainingRun, type TrainingRun } from './trainingRun.js';
 import type { Pipeline, TrainingDeps } from './types.js';
 
 /**
@@ -50,15 +50,10 @@ export type JBondConfig = t.TypeOf<typeof JBondConfig>;
 export const jbondDefaults: JBondConfig = decodeOrThrow(
   JBondConfig,
   {
-    learningRate: 1e-4,
-    warmupSteps: 10,
-    batchSize: 16,
-    maxNewTokens: 16,
+    ...trainingDefaults,
     beta: 0.5,
     eta: 0.02,
     gamma: 0,
-    clipNorm: 1,
-    maxConsecutiveNonFinite: 10,
   },
   'jbondDefaults',
 );

@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import { pipe } from 'rxjs';
 import { decodeOrThrow, NonNegative, PositiveInt } from '../src/core/index.js';
 import { evaluate, logMetrics, reinforceUpdate, samplePolicy, scoreRewards } from '../src/operators/index.js';
-import { TrainingConfig, trainingRun } from './trainingRun.js';
+import { TrainingConfig, trainingDefaults, trainingRun } from './trainingRun.js';
 import type { Pipeline, TrainingDeps } from './types.js';
 
 /**
@@ -27,7 +27,7 @@ export type ReinforceConfig = t.TypeOf<typeof ReinforceConfig>;
  */
 export const reinforceDefaults: ReinforceConfig = decodeOrThrow(
   ReinforceConfig,
-  { learningRate: 1e-4, warmupSteps: 10, batchSize: 16, maxNewTokens: 16, clipNorm: 1, maxConsecutiveNonFinite: 10, betaRl: 0.1, policySamples: 2 },
+  { ...trainingDefaults, betaRl: 0.1, policySamples: 2 },
   'reinforceDefaults',
 );
 

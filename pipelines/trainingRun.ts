@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as t from 'io-ts';
 import { defer, finalize, type Observable, type OperatorFunction } from 'rxjs';
-import { PositiveInt, Positive, type Prompt } from '../src/core/index.js';
+import { decodeOrThrow, PositiveInt, Positive, type Prompt } from '../src/core/index.js';
 import type { Policy } from '../src/policy/index.js';
 import { stepwise, type Batch, type StepMetrics } from '../src/operators/index.js';
 import { borrowOrCreate, type TrainingDeps } from './types.js';
@@ -22,6 +22,20 @@ export const TrainingConfig = t.intersection(
 );
 /** See the {@link TrainingConfig} codec. */
 export type TrainingConfig = t.TypeOf<typeof TrainingConfig>;
+
+/**
+ * The training fields every prebuilt pipeline starts from: Adam with lr 1e-4 and 10 warm-up steps,
+ * batch 16, 16 new tokens, clip 1, and 10 non-finite steps in a row before failing. (Section 6 of the
+ * BOND paper uses lr 3e-6, 100 warm-up steps and batch 128 for Gemma; these suit the small models here.)
+ *
+ * @example
+ * const bondLike = { ...trainingDefaults, n: 8, beta: 0.5 };
+ */
+export const trainingDefaults: TrainingConfig = decodeOrThrow(
+  TrainingConfig,
+  { learningRate: 1e-4, warmupSteps: 10, batchSize: 16, maxNewTokens: 16, clipNorm: 1, maxConsecutiveNonFinite: 10 },
+  'trainingDefaults',
+);
 
 /** The state a training run holds for its steps. */
 export interface TrainingRun {
