@@ -76,7 +76,7 @@ export function parseCommandLine<F extends Flags>(
   try {
     parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true }) as typeof parsed;
   } catch (error) {
-    throw new BondInputError(describeParseError(spec, error));
+    throw new BondInputError(describeParseError(spec, argv, error));
   }
   const help = parsed.values['help'] === true;
   if (help) return { values: {} as FlagValues<F>, positionals: parsed.positionals, help };
@@ -116,7 +116,7 @@ export function flagHelp(flags: Flags): string {
 }
 
 /** parseArgs' errors name the option in quotes; rephrase them in the house pattern, naming the flag. */
-function describeParseError(spec: CommandLine<Flags>, error: unknown): string {
+function describeParseError(spec: CommandLine<Flags>, argv: readonly string[], error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? message;
@@ -127,8 +127,11 @@ function describeParseError(spec: CommandLine<Flags>, error: unknown): string {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const flag = quoted.split(' ')[0] ?? quoted;
       const def = spec.flags[flag.replace(/^-+/, '')];
-      return def?.kind === 'switch'
-        ? `${spec.command}: ${flag}: expected no value (it is a switch), got one`
+      if (def?.kind === 'switch') return `${spec.command}: ${flag}: expected no value (it is a switch), got one`;
+      // parseArgs will not take a value that looks like a flag (`--seed -1`) unless written `--seed=-1`.
+      const next = argv[argv.indexOf(flag) + 1];
+      return next !== undefined && message.includes('ambiguous')
+        ? `${spec.command}: ${flag}: expected a value, got the flag-like ${JSON.stringify(next)} (write ${flag}=${next} if it is the value)`
         : `${spec.command}: ${flag}: expected a value, got none`;
     }
     default:

@@ -11,7 +11,6 @@ import { evaluatePolicy } from '../eval/evaluatePolicy.js';
 import { formatEvalTable } from '../eval/formatEvalTable.js';
 import { ExitCode } from '../exitCode.js';
 import { flagHelp, parseCommandLine, valueFlag, type CommandLine, type Flags } from '../flags.js';
-import { PIPELINES } from '../pipelineRegistry.js';
 import { resolvePolicySource } from '../run/resolvePolicySource.js';
 
 const EVAL = {
@@ -91,7 +90,7 @@ export function evaluateRun(policy: Policy, task: TextTask, config: TrainConfig)
     prompts: task.evalPrompts,
     reward: task.reward,
     detokenize: task.detokenize,
-    maxNewTokens: PIPELINES[config.pipeline].maxNewTokens(config.pipelineConfig),
+    maxNewTokens: config.pipelineConfig.maxNewTokens,
     ns: config.eval.ns,
     policySamples: config.eval.policySamples,
     seed: config.eval.seed,

@@ -48,7 +48,12 @@ sentiment) than the small reference GPT does, as Best-of-N sampling from it woul
 Ctrl-C finishes the current step, saves a checkpoint and exits with code 130.
 
 Options:
-${flagHelp(TRAIN.flags)}`;
+${flagHelp(TRAIN.flags)}
+Pipelines (--pipeline, or the config's "pipeline"; each takes its hyper-parameters from the config
+section of the same name, over its defaults):
+${Object.entries(PIPELINES)
+  .map(([name, p]) => `  ${name.padEnd(16)}${p.summary}\n`)
+  .join('')}`;
 
 /**
  * `bond train`: decodes the config (the file's, or the run's when resuming), selects the backend, loads
@@ -140,7 +145,9 @@ async function resumedRun(values: TrainValues, configPath: string | undefined): 
 /** A new run starts from π_ref (Algorithm 2: π⁰ = π⁰_anchor = π_ref); a resumed one from its checkpoint. */
 async function startSession(task: TextTask, config: TrainConfig, resumeFrom: string | undefined): Promise<TrainingSession> {
   const entry = PIPELINES[config.pipeline];
-  const optimizer = new WarmupAdam(entry.adam(config.pipelineConfig));
+  const { learningRate, warmupSteps } = config.pipelineConfig;
+  // The optimizer the pipeline would make for itself; made here so that checkpoints can save its state.
+  const optimizer = new WarmupAdam({ learningRate, warmupSteps });
   if (resumeFrom === undefined) {
     const policy = task.reference.clone();
     return {
@@ -173,7 +180,7 @@ function checkContextFits(task: TextTask, config: TrainConfig): void {
   const { spec } = task.reference;
   if (spec.kind !== 'gpt') return;
   const longest = Math.max(0, ...[...task.trainPrompts, ...task.evalPrompts].map((p) => p.tokens.length));
-  const maxNewTokens = PIPELINES[config.pipeline].maxNewTokens(config.pipelineConfig);
+  const { maxNewTokens } = config.pipelineConfig;
   if (longest + maxNewTokens > spec.maxLength) {
     throw new BondInputError(
       `config: ${config.pipeline}: maxNewTokens: expected at most ${spec.maxLength - longest} (the reference's context of ${spec.maxLength} tokens minus the longest prompt's ${longest}), got ${maxNewTokens}`,

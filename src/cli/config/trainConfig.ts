@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isAbsolute, resolve } from 'node:path';
 import { BondInputError, decodeOrThrow, decodeWith, NonNegativeInt, PositiveInt, showValue } from '../../core/index.js';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/index.js';
+import type { TrainingConfig } from '../../../pipelines/index.js';
 import { defaultTaskConfig, TaskConfig } from '../../../pipelines/tasks/index.js';
 import { PIPELINES, PipelineName } from '../pipelineRegistry.js';
 
@@ -86,7 +87,7 @@ export interface TrainConfig {
   readonly run: RunSettings;
   readonly eval: EvalSettings;
   /** The selected pipeline's full config (its codec's type). */
-  readonly pipelineConfig: object;
+  readonly pipelineConfig: TrainingConfig;
 }
 
 /** Command-line values that take precedence over the file. */
@@ -141,7 +142,7 @@ export function decodeTrainConfig(json: unknown, source: ConfigSource, overrides
   const run = collect(decodeSection(RunSettings, runDefaults, file['run'], `${where}: run`), runDefaults);
   const evalSettings = collect(decodeSection(EvalSettings, evalDefaults, file['eval'], `${where}: eval`), evalDefaults);
   if (evalSettings.ns.length === 0) problems.push(`${where}: eval: ns: expected at least one N, got []`);
-  let pipelineConfig: object = PIPELINES[pipeline].defaults;
+  let pipelineConfig: TrainingConfig = PIPELINES[pipeline].defaults;
   for (const [name, entry] of Object.entries(PIPELINES)) {
     const decoded = collect(decodeSection(entry.codec, entry.defaults, file[name], `${where}: ${name}`), entry.defaults);
     if (name === pipeline) pipelineConfig = decoded;

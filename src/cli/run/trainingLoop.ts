@@ -65,8 +65,7 @@ export interface TrainingLoopOptions {
 export async function runTrainingLoop(session: TrainingSession, options: TrainingLoopOptions): Promise<TrainingOutcome> {
   const { config, task, run, io } = options;
   const entry = PIPELINES[config.pipeline];
-  const batchSize = entry.batchSize(config.pipelineConfig);
-  const maxNewTokens = entry.maxNewTokens(config.pipelineConfig);
+  const { batchSize, maxNewTokens } = config.pipelineConfig;
   const { steps, seed, checkpointEvery, keepCheckpoints, samplesEvery, samplesPerLog, logEvery } = config.run;
   const batchAt = promptSchedule(task.trainPrompts, seed, batchSize);
   const samplePrompts = task.evalPrompts.slice(0, samplesPerLog);

@@ -2,23 +2,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CharTokenizer, GptPolicy, saveCheckpoint } from '../../../src/policy/index.js';
+import { CharTokenizer, GptPolicy, saveCheckpoint, TabularPolicy } from '../../../src/policy/index.js';
 import type { CliIo } from '../../../src/cli/cliIo.js';
 
 /** The tiny task's alphabet: its reward counts the letter a. */
 export const TINY_ALPHABET = 'abcde ';
 
 /**
- * Writes a complete tiny text task into `dir` and returns its config path: a 1-layer GPT reference
- * (width 8, context 16) with a char tokenizer, 8 prompts (2 held out), an ES-module reward counting the
- * letter "a", and a J-BOND config pinned to cpu, sized so that a step takes a few milliseconds.
- * `overrides` replace whole sections of the config.
+ * Writes a complete tiny text task into `dir` and returns its config path: a reference policy with a
+ * char tokenizer (a 1-layer GPT of width 8 and context 16, or a full `TabularPolicy` over completions of
+ * 4 tokens), 8 prompts (2 held out), an ES-module reward counting the letter "a", and a J-BOND config
+ * pinned to cpu, sized so that a step takes milliseconds. `overrides` replace whole config sections.
  */
-export async function writeTinyTask(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function writeTinyTask(dir: string, overrides: Record<string, unknown> = {}, reference: 'gpt' | 'tabular' = 'gpt'): Promise<string> {
   mkdirSync(dir, { recursive: true });
   await tf.setBackend('cpu');
   const tokenizer = new CharTokenizer(Array.from(TINY_ALPHABET));
-  const policy = new GptPolicy({ kind: 'gpt', vocabSize: tokenizer.vocabSize, maxLength: 16, layers: 1, heads: 1, width: 8 }, { seed: 1 });
+  const policy =
+    reference === 'gpt'
+      ? new GptPolicy({ kind: 'gpt', vocabSize: tokenizer.vocabSize, maxLength: 16, layers: 1, heads: 1, width: 8 }, { seed: 1 })
+      : new TabularPolicy({ kind: 'tabular', vocabSize: tokenizer.vocabSize, maxLength: 4, factorized: false }, { seed: 1 });
   try {
     await saveCheckpoint(join(dir, 'reference'), { policy, tokenizer });
   } finally {
