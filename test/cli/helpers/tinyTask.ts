@@ -68,3 +68,17 @@ export function recordingIo(): RecordingIo {
     interrupt: () => handlers.forEach((h) => h()),
   };
 }
+
+/**
+ * Trains the tiny task for 2 steps into `dir/run` (in-process, on cpu) and returns the run directory
+ * and the config path, for tests of the commands that read runs.
+ */
+export async function trainTinyRun(dir: string): Promise<{ run: string; config: string }> {
+  const { main } = await import('../../../src/cli/main.js');
+  const config = await writeTinyTask(dir);
+  const run = join(dir, 'run');
+  const io = recordingIo();
+  const code = await main(['train', config, '--out', run, '--steps', '2'], io);
+  if (code !== 0) throw new Error(`trainTinyRun: expected exit code 0, got ${code}: ${io.err()}`);
+  return { run, config };
+}
