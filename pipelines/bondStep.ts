@@ -30,7 +30,7 @@ import {
 import { TrainingConfig } from './trainingRun.js';
 import type { TrainingDeps } from './types.js';
 
-interface AtLeastTwoBrand { readonly AtLeastTwo: unique symbol }
+export interface AtLeastTwoBrand { readonly AtLeastTwo: unique symbol }
 /**
  * An integer ≥ 2: N of BOND, for which β_BOND = 1/(N − 1) is finite (Section 3.3).
  *

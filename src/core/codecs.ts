@@ -9,27 +9,27 @@ import * as t from 'io-ts';
 // Refined numbers
 // ---------------------------------------------------------------------------------------------------
 
-interface FiniteBrand { readonly Finite: unique symbol }
+export interface FiniteBrand { readonly Finite: unique symbol }
 /** A finite number (no NaN, no ±Infinity). */
 export const Finite = t.brand(t.number, (n): n is t.Branded<number, FiniteBrand> => Number.isFinite(n), 'Finite');
 
-interface PositiveIntBrand { readonly PositiveInt: unique symbol }
+export interface PositiveIntBrand { readonly PositiveInt: unique symbol }
 /** An integer ≥ 1. */
 export const PositiveInt = t.brand(t.number, (n): n is t.Branded<number, PositiveIntBrand> => Number.isInteger(n) && n >= 1, 'PositiveInt');
 
-interface NonNegativeIntBrand { readonly NonNegativeInt: unique symbol }
+export interface NonNegativeIntBrand { readonly NonNegativeInt: unique symbol }
 /** An integer ≥ 0. */
 export const NonNegativeInt = t.brand(t.number, (n): n is t.Branded<number, NonNegativeIntBrand> => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
 
-interface UnitIntervalBrand { readonly UnitInterval: unique symbol }
+export interface UnitIntervalBrand { readonly UnitInterval: unique symbol }
 /** A number in [0, 1], e.g. β of eq (11) or η of eq (18). */
 export const UnitInterval = t.brand(t.number, (n): n is t.Branded<number, UnitIntervalBrand> => n >= 0 && n <= 1, 'UnitInterval');
 
-interface NonNegativeBrand { readonly NonNegative: unique symbol }
+export interface NonNegativeBrand { readonly NonNegative: unique symbol }
 /** A finite number ≥ 0. */
 export const NonNegative = t.brand(t.number, (n): n is t.Branded<number, NonNegativeBrand> => Number.isFinite(n) && n >= 0, 'NonNegative');
 
-interface PositiveBrand { readonly Positive: unique symbol }
+export interface PositiveBrand { readonly Positive: unique symbol }
 /** A finite number > 0. */
 export const Positive = t.brand(t.number, (n): n is t.Branded<number, PositiveBrand> => Number.isFinite(n) && n > 0, 'Positive');
 
