@@ -63,6 +63,7 @@ export function matchingN(policyReward: number, curve: ReadonlyArray<BestOfNPoin
     const b = curve[k] as BestOfNPoint;
     if (policyReward <= b.rewardMean) {
       if (policyReward <= a.rewardMean) return { n: a.n, bound: 'within' };
+      if (policyReward === b.rewardMean) return { n: b.n, bound: 'within' }; // exactly, without exp(log) rounding
       const fraction = (policyReward - a.rewardMean) / (b.rewardMean - a.rewardMean);
       return { n: Math.exp(Math.log(a.n) + fraction * (Math.log(b.n) - Math.log(a.n))), bound: 'within' };
     }
