@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/index.js';
 import { TabularPolicy } from '../../../src/policy/index.js';
-import { WarmupAdam } from '../../../pipelines/index.js';
+import { AdamConfig, WarmupAdam } from '../../../pipelines/index.js';
+import { decodeOrThrow } from '../../../src/core/index.js';
 import { latestCheckpoint, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint } from '../../../src/cli/run/trainingCheckpoint.js';
+
+const adam = (learningRate: number, warmupSteps: number): AdamConfig => decodeOrThrow(AdamConfig, { learningRate, warmupSteps }, 'test adam config');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -21,11 +24,11 @@ describe('training checkpoints', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bond-ckpt-'));
     const policy = new TabularPolicy(spec, { seed: 1 });
     const anchor = new TabularPolicy(spec, { seed: 2 });
-    const optimizer = new WarmupAdam({ learningRate: 0.1, warmupSteps: 1 });
+    const optimizer = new WarmupAdam(adam(0.1, 1));
     tf.tidy(() => optimizer.applyGradients(Object.fromEntries(policy.variables.map((v) => [v.name, tf.onesLike(v)]))));
     const saved = await saveTrainingCheckpoint(dir, { policy, anchor, optimizer, state: state(7) });
     expect(saved).toBe(join(dir, 'step-7'));
-    const fresh = new WarmupAdam({ learningRate: 0.1, warmupSteps: 1 });
+    const fresh = new WarmupAdam(adam(0.1, 1));
     const loaded = await loadTrainingCheckpoint(saved, fresh);
     expect(loaded.state).toEqual(state(7));
     expect(loaded.policy.variables.map((v) => Array.from(v.dataSync()))).toEqual(policy.variables.map((v) => Array.from(v.dataSync())));
@@ -37,13 +40,13 @@ describe('training checkpoints', () => {
   it('a failed save leaves neither step-N nor a temporary directory, and earlier checkpoints untouched', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bond-ckpt-'));
     const policy = new TabularPolicy(spec, { seed: 1 });
-    const adam = new WarmupAdam({ learningRate: 0.1, warmupSteps: 1 });
-    await saveTrainingCheckpoint(dir, { policy, optimizer: adam, state: state(1) });
+    const optimizer = new WarmupAdam(adam(0.1, 1));
+    await saveTrainingCheckpoint(dir, { policy, optimizer, state: state(1) });
     const notAdam = new tf.SGDOptimizer(0.1);
     await expect(saveTrainingCheckpoint(dir, { policy, optimizer: notAdam, state: state(2) })).rejects.toThrow('expected a tf.AdamOptimizer, got SGD');
     expect(readdirSync(dir)).toEqual(['step-1']);
     expect(await latestCheckpoint(dir)).toBe(join(dir, 'step-1'));
-    [policy, adam, notAdam].forEach((x) => x.dispose());
+    [policy, optimizer, notAdam].forEach((x) => x.dispose());
   });
 
   it('latestCheckpoint picks the largest complete step, ignoring leftovers of interrupted saves', async () => {
