@@ -110,9 +110,12 @@ export function parseCommandLine<F extends Flags>(
  * flagHelp({ steps: stepsFlag }); // '  --steps <N>   training steps\n'
  */
 export function flagHelp(flags: Flags): string {
-  const rows = Object.entries(flags).map(([name, flag]) => [`--${name}${flag.kind === 'value' ? ` <${flag.placeholder}>` : ''}`, flag.description] as const);
-  const width = Math.max(...rows.map(([left]) => left.length), '--help'.length) + 3;
-  return [...rows, ['--help, -h', 'show this help'] as const].map(([left, right]) => `  ${left.padEnd(width)}${right}\n`).join('');
+  const rows = [
+    ...Object.entries(flags).map(([name, flag]) => [`--${name}${flag.kind === 'value' ? ` <${flag.placeholder}>` : ''}`, flag.description] as const),
+    ['--help, -h', 'show this help'] as const,
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 3;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}\n`).join('');
 }
 
 /** parseArgs' errors name the option in quotes; rephrase them in the house pattern, naming the flag. */

@@ -29,6 +29,15 @@ describe('bond (main)', () => {
     expect(out).toContain('--help');
   });
 
+  it.each(COMMANDS)('bond %s --help aligns every option with its description', async (command) => {
+    const { out } = await bond(command, '--help');
+    const options = out.slice(out.indexOf('Options:\n') + 'Options:\n'.length).split('\n\n')[0]?.split('\n').filter((l) => l !== '') ?? [];
+    expect(options.length).toBeGreaterThan(0);
+    const column = (line: string): number => (/^ {2}\S.*?\S {2,}(?=\S)/.exec(line)?.[0].length ?? -1);
+    expect(new Set(options.map(column)).size).toBe(1);
+    expect(column(options[0] ?? '')).toBeGreaterThan(0);
+  });
+
   it('bond train --help lists every flag of the issue and every pipeline', async () => {
     const { out } = await bond('train', '--help');
     for (const flag of ['--steps', '--out', '--backend', '--seed', '--resume', '--pipeline']) expect(out).toContain(flag);

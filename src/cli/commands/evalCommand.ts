@@ -18,7 +18,7 @@ const EVAL = {
   positionals: [{ name: 'run dir or checkpoint' }],
   flags: {
     config: valueFlag(t.string, 'config.json', "task and eval settings (default: the run's config.json, else the default config)"),
-    backend: valueFlag(BackendNameCodec, 'name', 'tensorflow | wasm | cpu (default: the fastest installed)'),
+    backend: valueFlag(BackendNameCodec, 'name', "tensorflow | wasm | cpu (default: the config's, else the fastest installed)"),
   },
 } satisfies CommandLine<Flags>;
 
