@@ -81,7 +81,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, services:
   let session: TrainingSession | undefined;
   try {
     checkContextFits(task, config);
-    session = await startSession(task, config, resumeFrom);
+    session = await startSession(task, config, run, resumeFrom);
     const outcome = await runTrainingLoop(session, { config, task, run, io });
     if (outcome.interrupted) {
       throw new InterruptedError(
@@ -143,7 +143,7 @@ async function resumedRun(values: TrainValues, configPath: string | undefined): 
 }
 
 /** A new run starts from π_ref (Algorithm 2: π⁰ = π⁰_anchor = π_ref); a resumed one from its checkpoint. */
-async function startSession(task: TextTask, config: TrainConfig, resumeFrom: string | undefined): Promise<TrainingSession> {
+async function startSession(task: TextTask, config: TrainConfig, run: RunDirectory, resumeFrom: string | undefined): Promise<TrainingSession> {
   const entry = PIPELINES[config.pipeline];
   const { learningRate, warmupSteps } = config.pipelineConfig;
   // The optimizer the pipeline would make for itself; made here so that checkpoints can save its state.
@@ -163,7 +163,6 @@ async function startSession(task: TextTask, config: TrainConfig, resumeFrom: str
     optimizer.dispose();
     throw error;
   });
-  const run = new RunDirectory(join(resumeFrom, '..', '..'));
   run.truncateLogs(snapshot.state.step);
   return {
     policy: snapshot.policy,
