@@ -15,7 +15,7 @@ export interface ReportCharts {
 /**
  * Builds the report's charts from a run's metrics (and its evaluation, if any). Single steps are noisy,
  * so the KL chart and the trade-off chart use means over windows of `window` steps (default: a
- * twentieth of the run, at least 1); the reward chart shows both the raw per-step values and the moving
+ * tenth of the run, at least 1); the reward chart shows both the raw per-step values and the moving
  * mean. The trade-off chart adds, from `eval.json`, the policy's point and Best-of-N of the reference at
  * its KL upper bound log N − (N − 1)/N, the curve J-BOND aims to reach with one sample.
  *
@@ -23,7 +23,7 @@ export interface ReportCharts {
  * const charts = reportCharts(run.readMetrics(), evalResult);
  * writeFileSync('reward.svg', await lineChartSvg(charts.reward));
  */
-export function reportCharts(metrics: ReadonlyArray<StepMetrics>, evaluation?: EvalResult, window = Math.max(1, Math.round(metrics.length / 20))): ReportCharts {
+export function reportCharts(metrics: ReadonlyArray<StepMetrics>, evaluation?: EvalResult, window = Math.max(1, Math.round(metrics.length / 10))): ReportCharts {
   const step = (m: StepMetrics): number => m.step + 1;
   const movingMean = (pick: (m: StepMetrics) => number | undefined): Array<readonly [number, number]> =>
     metrics.flatMap((m, i) => {
@@ -35,6 +35,7 @@ export function reportCharts(metrics: ReadonlyArray<StepMetrics>, evaluation?: E
     });
   const blocks = chunks(metrics, window).map((ms) => [mean(ms.flatMap((m) => (m.kl_ref === undefined ? [] : [m.kl_ref]))), mean(ms.map((m) => m.reward_mean))] as const);
   const label = `${window}-step mean`;
+  // Series names stay short: Vega-Lite truncates legend labels.
   return {
     reward: {
       title: 'Reward of the policy’s samples',
@@ -46,24 +47,24 @@ export function reportCharts(metrics: ReadonlyArray<StepMetrics>, evaluation?: E
       ],
     },
     kl: {
-      title: 'KL divergence (k1 estimate)',
+      title: `KL divergence (k1 estimate, ${label})`,
       xLabel: 'step',
       yLabel: 'KL',
       series: [
-        { name: `KL(π‖π_ref), ${label}`, points: movingMean((m) => m.kl_ref) },
-        ...(metrics.some((m) => m.kl_anchor !== undefined) ? [{ name: `KL(π‖π_anchor), ${label}`, points: movingMean((m) => m.kl_anchor) }] : []),
+        { name: 'KL(π‖π_ref)', points: movingMean((m) => m.kl_ref) },
+        ...(metrics.some((m) => m.kl_anchor !== undefined) ? [{ name: 'KL(π‖π_anchor)', points: movingMean((m) => m.kl_anchor) }] : []),
       ],
     },
     rewardVsKl: {
-      title: 'Reward vs KL to the reference',
-      xLabel: 'KL(π‖π_ref)',
+      title: `Reward vs KL to the reference (training: ${label}s)`,
+      xLabel: evaluation === undefined ? 'KL(π‖π_ref)' : 'KL(π‖π_ref); Best-of-N at its bound log N − (N−1)/N',
       yLabel: 'mean reward',
       series: [
-        { name: `training, ${label}s`, points: blocks },
+        { name: 'training', points: blocks },
         ...(evaluation === undefined
           ? []
           : [
-              { name: 'Best-of-N of π_ref (KL bound)', points: evaluation.bestOfN.map((p) => [Math.log(p.n) - (p.n - 1) / p.n, p.rewardMean] as const) },
+              { name: 'Best-of-N of π_ref', points: evaluation.bestOfN.map((p) => [Math.log(p.n) - (p.n - 1) / p.n, p.rewardMean] as const) },
               { name: 'policy (eval)', points: [[evaluation.policy.klRef, evaluation.policy.rewardMean] as const] },
             ]),
       ],
