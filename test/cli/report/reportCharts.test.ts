@@ -31,7 +31,7 @@ describe('reportCharts', () => {
   it('plots the raw reward per step (numbered from 1) and its trailing moving mean', () => {
     const { reward } = reportCharts(metrics, undefined, 3);
     expect(reward.series[0]?.points).toEqual(metrics.map((m) => [m.step + 1, m.reward_mean]));
-    const expected = metrics.map((m, i) => [i + 1, mean(metrics.slice(Math.max(0, i - 2), i + 1).map((x) => x.reward_mean))]);
+    const expected = metrics.map((_, i) => [i + 1, mean(metrics.slice(Math.max(0, i - 2), i + 1).map((x) => x.reward_mean))]);
     expect(reward.series[1]?.points).toEqual(expected);
   });
 
