@@ -4,7 +4,9 @@
  *
  * Run:
  *   npx tsup bench/policy.ts --no-config --format esm --out-dir .tmp/bench && node .tmp/bench/policy.js
- * Backend: wasm by default; BOND_BACKEND=cpu to switch. Prints markdown tables.
+ * Backend: wasm by default; BOND_BACKEND=cpu to switch. BENCH_MAX_NEW_TOKENS=64 stops the sampling
+ * comparison at 64 new tokens (the recompute runs dominate: on the cpu backend the full run takes over
+ * 25 minutes). Prints a markdown table, one row as soon as it is measured.
  *
  * Times are this process's CPU time (user + system) as well as wall time: the wasm and cpu backends run
  * on one thread, so CPU time is what the work costs, and it stays meaningful when other processes share
@@ -20,7 +22,7 @@ import { selectBackend } from '../src/runtime/index.js';
 
 const BATCH = 16;
 const PROMPT_LENGTH = 16;
-const LENGTHS = [32, 64, 128, 256] as const;
+const LENGTHS = [32, 64, 128, 256].filter((n) => n <= Number(process.env['BENCH_MAX_NEW_TOKENS'] ?? 256));
 /** DEFAULT_GPT_SPEC with room for a 16-token prompt and 256 new tokens: same compute per position. */
 const LONG_CONTEXT: GptSpec = { ...DEFAULT_GPT_SPEC, maxLength: PROMPT_LENGTH + 272 };
 const TRAIN_SHAPE = { batch: 16, length: 128 } as const;
@@ -46,15 +48,17 @@ async function main(): Promise<void> {
   const prompts = randomTokens(createRng(1), BATCH, PROMPT_LENGTH, policy.spec.vocabSize);
   await sampleCached(policy, prompts, 8); // warm-up: kernel set-up, first allocations
   await sampleRecompute(policy, prompts, 8);
-  const rows: SamplingRow[] = [];
+  printSamplingHeader();
+  let previous: SamplingRow | undefined;
   for (const length of LENGTHS) {
     // The cached runs are cheap: the median of 3 damps noise from other processes on the machine.
     const cached = [];
     for (let i = 0; i < 3; i++) cached.push(await sampleCached(policy, prompts, length));
-    rows.push({ length, cached: medianCost(cached), recompute: await sampleRecompute(policy, prompts, length) });
+    const row = { length, cached: medianCost(cached), recompute: await sampleRecompute(policy, prompts, length) };
+    printSamplingRow(row, previous);
+    previous = row;
   }
   policy.dispose();
-  printSampling(rows);
 
   printTraining(await trainStep());
   console.log(`\nload average at the end: ${loadAverage()}`);
@@ -133,24 +137,24 @@ function loadAverage(): string {
   return os.loadavg().map((l) => l.toFixed(1)).join(' ');
 }
 
-function printSampling(rows: readonly SamplingRow[]): void {
-  const fixed = (x: number, digits: number): string => x.toFixed(digits);
+function printSamplingHeader(): void {
   console.log('CPU time (wall time in parentheses). A step draws one token for each of the 16 rows.\n');
   console.log('| new tokens | cached tok/s | recompute tok/s | speed-up | cached ms/step | recompute ms/step | cached marginal ms/step | recompute marginal ms/step |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
-  rows.forEach((row, i) => {
-    const tokens = BATCH * row.length;
-    const previous = rows[i - 1];
-    const rate = (c: Cost): string => `${fixed((tokens / c.cpu) * 1000, 0)} (${fixed((tokens / c.wall) * 1000, 0)})`;
-    const perStep = (c: Cost): string => fixed(c.cpu / row.length, 2);
-    // Marginal cost: CPU time of the steps added since the previous length, per step.
-    const marginal = (of: (r: SamplingRow) => Cost): string =>
-      previous === undefined ? '–' : fixed((of(row).cpu - of(previous).cpu) / (row.length - previous.length), 2);
-    console.log(
-      `| ${row.length} | ${rate(row.cached)} | ${rate(row.recompute)} | ${fixed(row.recompute.cpu / row.cached.cpu, 1)}× | ` +
-        `${perStep(row.cached)} | ${perStep(row.recompute)} | ${marginal((r) => r.cached)} | ${marginal((r) => r.recompute)} |`,
-    );
-  });
+}
+
+function printSamplingRow(row: SamplingRow, previous: SamplingRow | undefined): void {
+  const fixed = (x: number, digits: number): string => x.toFixed(digits);
+  const tokens = BATCH * row.length;
+  const rate = (c: Cost): string => `${fixed((tokens / c.cpu) * 1000, 0)} (${fixed((tokens / c.wall) * 1000, 0)})`;
+  const perStep = (c: Cost): string => fixed(c.cpu / row.length, 2);
+  // Marginal cost: CPU time of the steps added since the previous length, per step.
+  const marginal = (of: (r: SamplingRow) => Cost): string =>
+    previous === undefined ? '–' : fixed((of(row).cpu - of(previous).cpu) / (row.length - previous.length), 2);
+  console.log(
+    `| ${row.length} | ${rate(row.cached)} | ${rate(row.recompute)} | ${fixed(row.recompute.cpu / row.cached.cpu, 1)}× | ` +
+      `${perStep(row.cached)} | ${perStep(row.recompute)} | ${marginal((r) => r.cached)} | ${marginal((r) => r.recompute)} |`,
+  );
 }
 
 function printTraining({ parameters, runs }: { parameters: number; runs: Cost[] }): void {
