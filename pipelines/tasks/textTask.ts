@@ -18,7 +18,7 @@ import { packageRoot } from './packageRoot.js';
  *   evaluation and the samples log.
  *
  * @example
- * const task: TaskConfig = { reference: '../assets/reference', prompts: '../assets/prompts.json', reward: 'sentiment', evalPrompts: 32 };
+ * const task: TaskConfig = { reference: '../assets/reference', prompts: '../assets/prompts.json', reward: 'sentiment', evalPrompts: 64 };
  */
 export const TaskConfig = t.type({ reference: t.string, prompts: t.string, reward: t.string, evalPrompts: NonNegativeInt }, 'TaskConfig');
 /** See the {@link TaskConfig} codec. */
@@ -26,7 +26,7 @@ export type TaskConfig = t.TypeOf<typeof TaskConfig>;
 
 /**
  * The embedded default task: make State of the Union sentence beginnings continue more positively (AFINN
- * sentiment), starting from the small character-level GPT pretrained on the other addresses, with 32 of
+ * sentiment), starting from the small character-level GPT pretrained on the other addresses, with 64 of
  * the 200 held-out prompts kept for evaluation. Paths are absolute, inside the installed package.
  *
  * @example
@@ -34,7 +34,7 @@ export type TaskConfig = t.TypeOf<typeof TaskConfig>;
  */
 export function defaultTaskConfig(): TaskConfig {
   const assets = join(packageRoot(), 'pipelines', 'assets');
-  return decodeOrThrow(TaskConfig, { reference: join(assets, 'reference'), prompts: join(assets, 'prompts.json'), reward: 'sentiment', evalPrompts: 32 }, 'defaultTaskConfig');
+  return decodeOrThrow(TaskConfig, { reference: join(assets, 'reference'), prompts: join(assets, 'prompts.json'), reward: 'sentiment', evalPrompts: 64 }, 'defaultTaskConfig');
 }
 
 /** A loaded text task: everything a pipeline needs besides its config. */
