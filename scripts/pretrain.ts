@@ -68,7 +68,7 @@ export interface PretrainSettings {
  * await pretrain({ ...DEFAULT_PRETRAIN_SETTINGS, corpus, spec: REFERENCE_GPT_SPEC });
  */
 export const DEFAULT_PRETRAIN_SETTINGS: PretrainSettings = {
-  steps: 500,
+  steps: 1000,
   seed: 20261204,
   batchSize: 24,
   learningRate: 4e-3,
