@@ -55,7 +55,9 @@ export class GptPolicy implements Policy {
     const names: string[] = [];
     this.weights = buildGptWeights(this.spec, (name, shape, how) => {
       const values = initialValues(rng, tf.util.sizeFromShape([...shape]), how);
-      const variable = tf.variable(tf.tensor(values, [...shape], 'float32'));
+      const initial = tf.tensor(values, [...shape], 'float32');
+      const variable = tf.variable(initial);
+      initial.dispose(); // the variable holds its own reference to the data
       variables.push(variable);
       names.push(name);
       return variable;

@@ -38,6 +38,13 @@ type Entry = Omit<tf.GradConfig, 'kernelName' | 'gradFunc'> & { readonly gradFun
 
 const f32 = (x: tf.Tensor): tf.Tensor => tf.cast(x, 'float32');
 
+/** The transpose of the last two axes (a batch of matrices transposed). */
+function swapLastAxes(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  perm.splice(-2, 2, x.rank - 1, x.rank - 2);
+  return tf.transpose(x, perm);
+}
+
 /** Sums a broadcast gradient back down to `shape`. */
 function unbroadcast(grad: tf.Tensor, shape: number[], outShape: number[]): tf.Tensor {
   const axes = tf.broadcast_util.getReductionAxes(shape, outShape);
@@ -167,13 +174,23 @@ const GRADIENTS: Record<string, Entry> = {
   },
   BatchMatMul: {
     inputsToSave: ['a', 'b'],
+    // With A = op(a), B = op(b) and out = A·B: dA = dy·Bᵀ, dB = Aᵀ·dy, transposed back where op transposes.
+    // Explicit transposes, because wasm's matMul with transposeA/transposeB is 5-10x slower (docs/performance.md).
     gradFunc: (dy, [a, b], attrs) => {
       const [x, y] = [a as tf.Tensor, b as tf.Tensor];
       const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-      if (!transposeA && !transposeB) return { a: () => tf.matMul(dy, y, false, true), b: () => tf.matMul(x, dy, true, false) };
-      if (!transposeA && transposeB) return { a: () => tf.matMul(dy, y, false, false), b: () => tf.matMul(dy, x, true, false) };
-      if (transposeA && !transposeB) return { a: () => tf.matMul(y, dy, false, true), b: () => tf.matMul(x, dy, false, false) };
-      return { a: () => tf.matMul(y, dy, true, true), b: () => tf.matMul(dy, x, true, true) };
+      const transposedA = (): tf.Tensor => (transposeA ? x : swapLastAxes(x)); // Aᵀ
+      const transposedB = (): tf.Tensor => (transposeB ? y : swapLastAxes(y)); // Bᵀ
+      return {
+        a: () => {
+          const dA = tf.matMul(dy, transposedB());
+          return transposeA ? swapLastAxes(dA) : dA;
+        },
+        b: () => {
+          const dB = tf.matMul(transposedA(), dy);
+          return transposeB ? swapLastAxes(dB) : dB;
+        },
+      };
     },
   },
   Reshape: { inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.reshape(dy, (x as tf.Tensor).shape) }) },
