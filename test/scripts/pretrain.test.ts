@@ -172,17 +172,17 @@ describe('bestOfNMeanReward', () => {
 });
 
 describe('evaluateReference', () => {
-  it('counts one reward per prompt and gives a Best-of-n mean reward that never decreases with n', async () => {
+  it('gives one first sample and one counted reward per prompt, and a Best-of-n mean reward that never decreases with n', async () => {
     const tokenizer = new CharTokenizer([...CORPUS_ALPHABET]);
     const policy = new GptPolicy({ ...tinySpec, maxLength: 24 }, { seed: 3 });
     const before = tf.memory().numTensors;
     try {
       const prompts = ['Good', 'Bad', 'It was'];
-      const options = { samplesPerPrompt: 4, maxNewTokens: 8, ns: [1, 2, 4], seed: 5, examples: 2 };
+      const options = { samplesPerPrompt: 4, maxNewTokens: 8, ns: [1, 2, 4], seed: 5 };
       const evaluation = await evaluateReference(policy, tokenizer, prompts, options);
       expect([...evaluation.rewardCounts.values()].reduce((a, b) => a + b, 0)).toBe(prompts.length);
-      expect(evaluation.examples.map((x) => x.prompt)).toEqual(['Good', 'Bad']);
-      expect(evaluation.examples.every((x) => x.completion.length === 8)).toBe(true);
+      expect(evaluation.firstSamples.map((x) => x.prompt)).toEqual(prompts);
+      expect(evaluation.firstSamples.every((x) => x.completion.length === 8)).toBe(true);
       const means = evaluation.bestOfN.map((x) => x.meanReward);
       means.slice(1).forEach((m, i) => expect(m).toBeGreaterThanOrEqual((means[i] as number) - 1e-12));
       expect(await evaluateReference(policy, tokenizer, prompts, options)).toEqual(evaluation);
