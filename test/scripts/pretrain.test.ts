@@ -4,9 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.js';
-import { loadCheckpoint } from '../../src/policy/checkpoint.js';
-import { GptPolicy, type GptSpec } from '../../src/policy/gptPolicy.js';
-import { CharTokenizer } from '../../src/policy/index.js';
+import { CharTokenizer, GptPolicy, loadCheckpoint, type GptSpec } from '../../src/policy/index.js';
 import { CORPUS_ALPHABET } from '../../scripts/corpus.js';
 import { bestOfNMeanReward, evaluateReference, learningRateAt, pretrain, sentenceStarts, type PretrainOptions } from '../../scripts/pretrain.js';
 
