@@ -310,14 +310,14 @@ class ScheduledAdam extends tf.AdamOptimizer {
 }
 
 interface EncodedSplit {
-  readonly tokens: Uint8Array;
+  readonly tokens: Int32Array;
   /** Sentence beginnings with a whole window of text after them. */
   readonly starts: readonly number[];
 }
 
 function encodeSplit(name: string, text: string, tokenizer: Tokenizer, length: number): EncodedSplit {
   // Windows index characters, so the tokenizer must give one token per character.
-  const tokens = Uint8Array.from(tokenizer.encode(text));
+  const tokens = Int32Array.from(tokenizer.encode(text));
   if (tokens.length !== Array.from(text).length) {
     throw new RangeError(`pretrain: expected a tokenizer with one token per character of the ${name} text, got ${tokens.length} tokens for ${text.length} characters`);
   }
