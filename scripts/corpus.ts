@@ -224,4 +224,7 @@ function main(outPath = 'pipelines/assets/prompts.json'): void {
   );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv[2]);
+// Run only as its own script: when bundled into another script (pretrain.js), import.meta.url is that
+// script's too, so the file name must match as well.
+const invokedPath = process.argv[1];
+if (invokedPath !== undefined && /corpus\.[cm]?[jt]s$/.test(invokedPath) && import.meta.url === pathToFileURL(invokedPath).href) main(process.argv[2]);
