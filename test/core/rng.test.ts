@@ -15,8 +15,10 @@ describe('createRng', () => {
   it('uniform draws have mean 1/2 and variance 1/12 (within 4 standard errors over 200k draws)', () => {
     const rng = createRng(9);
     const n = 200_000;
-    let s = 0, s2 = 0;
-    for (let i = 0; i < n; i++) { const u = rng.next(); expect(u).toBeGreaterThanOrEqual(0); expect(u).toBeLessThan(1); s += u; s2 += u * u; }
+    let s = 0, s2 = 0, lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) { const u = rng.next(); lo = Math.min(lo, u); hi = Math.max(hi, u); s += u; s2 += u * u; }
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThan(1);
     const mean = s / n;
     expect(Math.abs(mean - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / n));
     expect(Math.abs(s2 / n - mean * mean - 1 / 12)).toBeLessThan(1e-3);
