@@ -2,19 +2,20 @@ import type { StepMetrics } from '../../operators/index.js';
 
 /**
  * The printed summary of a training run: the mean reward over the first and the last few steps (a
- * tenth of the run, 1 to 10 steps: single steps are noisy) with the standard error of each mean (from
+ * fifth of the run, 1 to 40 steps: single steps are noisy, all the more with a sparse reward) with the
+ * standard error of each mean (from
  * the spread of the per-step means, so a reader can tell a gain from noise), the KL to the reference
  * over the last few steps, and the number of skipped non-finite updates.
  *
  * @example
  * runSummary(run.readMetrics());
- * // reward: 0.412 ± 0.031 at the start (mean of steps 1–10) → 1.874 ± 0.040 at the end (steps 191–200)
- * // KL(π ‖ π_ref) at the end: 2.310 (k1 estimate, steps 191–200)
+ * // reward: 0.412 ± 0.031 at the start (mean of steps 1–40) → 1.874 ± 0.040 at the end (steps 161–200)
+ * // KL(π ‖ π_ref) at the end: 2.310 (k1 estimate, steps 161–200)
  * // non-finite updates skipped: 0
  */
 export function runSummary(metrics: ReadonlyArray<StepMetrics>): string {
   if (metrics.length === 0) return 'no steps were run\n';
-  const k = Math.max(1, Math.min(10, Math.floor(metrics.length / 10)));
+  const k = Math.max(1, Math.min(40, Math.floor(metrics.length / 5)));
   const first = metrics.slice(0, k);
   const last = metrics.slice(-k);
   const range = (ms: ReadonlyArray<StepMetrics>): string => {
