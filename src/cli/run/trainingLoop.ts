@@ -80,7 +80,7 @@ export async function runTrainingLoop(session: TrainingSession, options: Trainin
   let lastCheckpoint: string | undefined;
   const progress = trainingProgress(io.stderr, { totalSteps: steps, doneSteps: stepsDone, every: logEvery });
   const stopListening = io.onInterrupt(() => {
-    if (!interrupted) progress.log(`Ctrl-C: finishing step ${stepsDone + 1}, then saving a checkpoint`);
+    if (!interrupted) progress.log('Ctrl-C: stopping after the step in flight, with a checkpoint');
     interrupted = true;
   });
   const checkpoint = async (): Promise<void> => {
