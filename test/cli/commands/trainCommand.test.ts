@@ -125,10 +125,10 @@ describe('bond train', () => {
     expect(existsSync(join(run, 'eval.json'))).toBe(false);
   });
 
-  it('leaves no tensor behind (with a tabular reference: GptPolicy has leaks of its own)', async () => {
-    const tabular = await writeTinyTask(join(dir, 'leak-task'), {}, 'tabular');
+  it.each(['gpt', 'tabular'] as const)('leaves no tensor behind (%s reference)', async (kind) => {
+    const task = await writeTinyTask(join(dir, `leak-task-${kind}`), {}, kind);
     const before = tf.memory().numTensors;
-    expect((await train([tabular, '--out', join(dir, 'leak'), '--steps', '3'])).code).toBe(0);
+    expect((await train([task, '--out', join(dir, `leak-${kind}`), '--steps', '3'])).code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
