@@ -21,7 +21,12 @@ import { packageRoot } from './packageRoot.js';
  * const task: TaskConfig = { reference: '../assets/reference', prompts: '../assets/prompts.json', reward: 'sentiment', evalPrompts: 64 };
  */
 export const TaskConfig = t.type({ reference: t.string, prompts: t.string, reward: t.string, evalPrompts: NonNegativeInt }, 'TaskConfig');
-/** See the {@link TaskConfig} codec. */
+/**
+ * See the {@link TaskConfig} codec.
+ *
+ * @example
+ * const reward: TaskConfig['reward'] = 'sentiment';
+ */
 export type TaskConfig = t.TypeOf<typeof TaskConfig>;
 
 /**
@@ -37,7 +42,13 @@ export function defaultTaskConfig(): TaskConfig {
   return decodeOrThrow(TaskConfig, { reference: join(assets, 'reference'), prompts: join(assets, 'prompts.json'), reward: 'sentiment', evalPrompts: 64 }, 'defaultTaskConfig');
 }
 
-/** A loaded text task: everything a pipeline needs besides its config. */
+/**
+ * A loaded text task: everything a pipeline needs besides its config.
+ *
+ * @example
+ * const task: TextTask = await loadTask(defaultTaskConfig());
+ * task.reference.dispose();
+ */
 export interface TextTask {
   /** π_ref, loaded from the checkpoint; the caller disposes it. */
   readonly reference: Policy;

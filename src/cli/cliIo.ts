@@ -14,7 +14,12 @@ export interface CliIo {
   onInterrupt(handler: () => void): () => void;
 }
 
-/** A writable text stream; `isTTY` decides between a progress bar and plain log lines. */
+/**
+ * A writable text stream; `isTTY` decides between a progress bar and plain log lines.
+ *
+ * @example
+ * const captured: CliStream = { write: (text) => chunks.push(text) };
+ */
 export interface CliStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;

@@ -9,7 +9,12 @@ import { BondInputError } from '../core/index.js';
  * process.exitCode = ExitCode.badInput; // 2
  */
 export const ExitCode = { ok: 0, failure: 1, badInput: 2, interrupted: 130 } as const;
-/** One of the values of {@link ExitCode}. */
+/**
+ * One of the values of {@link ExitCode}.
+ *
+ * @example
+ * const code: ExitCode = exitCodeOf(error);
+ */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**

@@ -40,13 +40,28 @@ export function switchFlag(description: string): Flag<boolean> {
   return { kind: 'switch', codec: t.boolean, numeric: false, placeholder: '', description };
 }
 
-/** The flags of one command, by long name. */
+/**
+ * The flags of one command, by long name.
+ *
+ * @example
+ * const flags: Flags = { steps: valueFlag(PositiveInt, 'N', 'training steps', { numeric: true }) };
+ */
 export type Flags = Readonly<Record<string, Flag<unknown>>>;
 
-/** The decoded values of {@link Flags}: present only when given on the command line. */
+/**
+ * The decoded values of {@link Flags}: present only when given on the command line.
+ *
+ * @example
+ * const values: FlagValues<typeof flags> = { steps: 20 };
+ */
 export type FlagValues<F extends Flags> = { -readonly [K in keyof F]?: F[K] extends Flag<infer A> ? A : never };
 
-/** What a command accepts: its flags and how many positional arguments. */
+/**
+ * What a command accepts: its flags and how many positional arguments.
+ *
+ * @example
+ * const line: CommandLine<Flags> = { command: 'bond report', flags: {}, positionals: [{ name: 'run dir' }] };
+ */
 export interface CommandLine<F extends Flags> {
   /** `bond train`, used in messages. */
   readonly command: string;

@@ -49,7 +49,12 @@ export const PIPELINES = {
   reinforce: entry(ReinforceConfig, reinforceDefaults, reinforce, false, 'REINFORCE with a KL penalty to the reference (the baseline of Section 6)'),
 } as const;
 
-/** A name of {@link PIPELINES}. */
+/**
+ * A name of {@link PIPELINES}.
+ *
+ * @example
+ * const name: PipelineName = 'iterative-bond';
+ */
 export type PipelineName = keyof typeof PIPELINES;
 
 /**

@@ -27,7 +27,12 @@ the eval table, the latest samples and the resolved config.
 Options:
 ${flagHelp(REPORT.flags)}`;
 
-/** The chart files of a report, in the order report.html shows them. */
+/**
+ * The chart files of a report, in the order report.html shows them.
+ *
+ * @example
+ * join(run.report, REPORT_FILES.html); // runs/x/report/report.html
+ */
 export const REPORT_FILES = { reward: 'reward.svg', kl: 'kl.svg', rewardVsKl: 'reward-vs-kl.svg', html: 'report.html' } as const;
 
 /**

@@ -29,7 +29,12 @@ export const RunSettings = t.type(
   },
   'RunSettings',
 );
-/** See the {@link RunSettings} codec. */
+/**
+ * See the {@link RunSettings} codec.
+ *
+ * @example
+ * const steps: RunSettings['steps'] = runDefaults.steps;
+ */
 export type RunSettings = t.TypeOf<typeof RunSettings>;
 
 /**
@@ -57,7 +62,12 @@ export const runDefaults: RunSettings = decodeOrThrow(RunSettings, {
  * const e: EvalSettings = { ns: [1, 2, 4, 8, 16], policySamples: 8, seed: 0 };
  */
 export const EvalSettings = t.type({ ns: t.array(PositiveInt), policySamples: PositiveInt, seed: NonNegativeInt }, 'EvalSettings');
-/** See the {@link EvalSettings} codec. */
+/**
+ * See the {@link EvalSettings} codec.
+ *
+ * @example
+ * const ns: EvalSettings['ns'] = evalDefaults.ns;
+ */
 export type EvalSettings = t.TypeOf<typeof EvalSettings>;
 
 /**
@@ -68,7 +78,12 @@ export type EvalSettings = t.TypeOf<typeof EvalSettings>;
  */
 export const evalDefaults: EvalSettings = decodeOrThrow(EvalSettings, { ns: [1, 2, 4, 8, 16], policySamples: 8, seed: 0 }, 'evalDefaults');
 
-/** The name of a backend, for the config's `backend` field and `--backend`. */
+/**
+ * The name of a backend, for the config's `backend` field and `--backend`.
+ *
+ * @example
+ * BackendNameCodec.is('wasm'); // true
+ */
 export const BackendNameCodec = t.keyof(Object.fromEntries(BACKEND_NAMES.map((n) => [n, null])) as Record<BackendName, null>, 'BackendName');
 
 /**
@@ -90,7 +105,12 @@ export interface TrainConfig {
   readonly pipelineConfig: TrainingConfig;
 }
 
-/** Command-line values that take precedence over the file. */
+/**
+ * Command-line values that take precedence over the file.
+ *
+ * @example
+ * const fromFlags: TrainConfigOverrides = { steps: 20, backend: 'cpu' };
+ */
 export interface TrainConfigOverrides {
   readonly pipeline?: PipelineName;
   readonly backend?: BackendName;
@@ -98,7 +118,12 @@ export interface TrainConfigOverrides {
   readonly seed?: number;
 }
 
-/** Where a config came from, for messages and relative paths. */
+/**
+ * Where a config came from, for messages and relative paths.
+ *
+ * @example
+ * const source: ConfigSource = { where: 'configs/my.json', baseDir: 'configs' };
+ */
 export interface ConfigSource {
   /** Shown at the start of every error line, e.g. the file name. */
   readonly where: string;

@@ -4,7 +4,12 @@
  * BOND paper: J-BOND aims for one sample as good as the Best-of-N of the reference).
  */
 
-/** The mean reward of Best-of-N of the reference, for one N. */
+/**
+ * The mean reward of Best-of-N of the reference, for one N.
+ *
+ * @example
+ * const point: BestOfNPoint = { n: 4, rewardMean: 0.22 };
+ */
 export interface BestOfNPoint {
   readonly n: number;
   readonly rewardMean: number;
@@ -33,7 +38,12 @@ export function expectedMaxOfN(rewards: ReadonlyArray<number>, n: number): numbe
   return sum;
 }
 
-/** Where a policy's mean reward falls on the Best-of-N curve of the reference. */
+/**
+ * Where a policy's mean reward falls on the Best-of-N curve of the reference.
+ *
+ * @example
+ * const matched: MatchedN = { n: 1.5, bound: 'within' };
+ */
 export interface MatchedN {
   /** N interpolated linearly in log N between the two bracketing points of the curve. */
   readonly n: number;

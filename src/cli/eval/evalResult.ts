@@ -26,5 +26,10 @@ export const EvalResult = t.type(
   },
   'EvalResult',
 );
-/** See the {@link EvalResult} codec. */
+/**
+ * See the {@link EvalResult} codec.
+ *
+ * @example
+ * const headlineN: EvalResult['matched']['n'] = result.matched.n;
+ */
 export type EvalResult = t.TypeOf<typeof EvalResult>;

@@ -5,7 +5,12 @@ import type { RewardModel } from '../../reward/index.js';
 import { expectedMaxOfN, matchingN } from './bestOfNCurve.js';
 import type { EvalResult } from './evalResult.js';
 
-/** Options of {@link evaluatePolicy}. */
+/**
+ * Options of {@link evaluatePolicy}.
+ *
+ * @example
+ * const options: EvaluatePolicyOptions = { policy, reference, prompts, reward, detokenize, maxNewTokens: 32, ns: [1, 2, 4] };
+ */
 export interface EvaluatePolicyOptions {
   /** The trained policy π, sampled once per draw (Best-of-1 of itself). */
   readonly policy: Policy;

@@ -2,7 +2,12 @@ import type { StepMetrics } from '../../operators/index.js';
 import type { EvalResult } from '../eval/evalResult.js';
 import type { ChartSpec } from './plots.js';
 
-/** The three charts of a run report, as chart specs (rendered by `lineChartSvg` / `scatterChartSvg`). */
+/**
+ * The three charts of a run report, as chart specs (rendered by `lineChartSvg` / `scatterChartSvg`).
+ *
+ * @example
+ * const { reward, kl, rewardVsKl }: ReportCharts = reportCharts(metrics);
+ */
 export interface ReportCharts {
   /** Reward per step and its moving average (line chart). */
   readonly reward: ChartSpec;

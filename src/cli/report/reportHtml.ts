@@ -2,7 +2,12 @@ import type { EvalResult } from '../eval/evalResult.js';
 import { headline } from '../eval/formatEvalTable.js';
 import type { SampleLine } from '../run/runDirectory.js';
 
-/** What {@link reportHtml} shows. */
+/**
+ * What {@link reportHtml} shows.
+ *
+ * @example
+ * const content: ReportContent = { run: 'runs/a', config, charts: [{ file: 'kl.svg', caption: 'KL' }], samples: [] };
+ */
 export interface ReportContent {
   /** The run directory, for the title. */
   readonly run: string;

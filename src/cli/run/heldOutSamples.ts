@@ -3,7 +3,12 @@ import type { Policy } from '../../policy/index.js';
 import type { RewardModel } from '../../reward/index.js';
 import type { SampleLine } from './runDirectory.js';
 
-/** Options of {@link heldOutSamples}. */
+/**
+ * Options of {@link heldOutSamples}.
+ *
+ * @example
+ * const options: HeldOutSamplesOptions = { policy, prompts, reward, detokenize, maxNewTokens: 24, seed: 1, step: 40 };
+ */
 export interface HeldOutSamplesOptions {
   readonly policy: Policy;
   readonly prompts: ReadonlyArray<Prompt>;

@@ -5,7 +5,12 @@ import { CHECKPOINT_FILES } from '../../policy/index.js';
 import { RunDirectory } from './runDirectory.js';
 import { latestCheckpoint, TRAINING_CHECKPOINT_FILES } from './trainingCheckpoint.js';
 
-/** Where to load a policy from, and the run it belongs to, if any. */
+/**
+ * Where to load a policy from, and the run it belongs to, if any.
+ *
+ * @example
+ * const { policyDir, run }: PolicySource = await resolvePolicySource('runs/a', 'bond eval');
+ */
 export interface PolicySource {
   /** A policy checkpoint directory (`loadCheckpoint`). */
   readonly policyDir: string;

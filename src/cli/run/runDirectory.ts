@@ -12,7 +12,12 @@ import { StepMetrics } from '../../operators/index.js';
  * const line: SampleLine = { step: 20, prompt: 'We the', completion: ' people are happy', reward: 3 };
  */
 export const SampleLine = t.type({ step: t.number, prompt: t.string, completion: t.string, reward: t.number }, 'SampleLine');
-/** See the {@link SampleLine} codec. */
+/**
+ * See the {@link SampleLine} codec.
+ *
+ * @example
+ * const reward: SampleLine['reward'] = line.reward;
+ */
 export type SampleLine = t.TypeOf<typeof SampleLine>;
 
 /**
@@ -56,10 +61,12 @@ export class RunDirectory {
     mkdirSync(this.root, { recursive: true });
   }
 
+  /** Writes `value` as indented JSON (e.g. `config.json`, `eval.json`). */
   writeJson(path: string, value: unknown): void {
     writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** Parses a JSON file of the run; a missing or malformed file is a `BondInputError` naming it. */
   readJson(path: string): unknown {
     let text: string;
     try {
@@ -74,10 +81,12 @@ export class RunDirectory {
     }
   }
 
+  /** Appends one step's line to `metrics.jsonl`. */
   appendMetrics(metrics: StepMetrics): void {
     appendFileSync(this.metrics, `${JSON.stringify(metrics)}\n`);
   }
 
+  /** Appends sample lines to `samples.jsonl`. */
   appendSamples(lines: ReadonlyArray<SampleLine>): void {
     appendFileSync(this.samples, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   }

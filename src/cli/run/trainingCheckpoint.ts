@@ -7,7 +7,12 @@ import { BondInputError, decodeOrThrow, NonNegativeInt, type RngState } from '..
 import { decodeSafetensors, encodeSafetensors, loadCheckpoint, saveCheckpoint, type Policy, type Tokenizer } from '../../policy/index.js';
 import { adamStateTensors, restoreAdamState } from './adamState.js';
 
-/** File and folder names inside `checkpoints/step-N/`. */
+/**
+ * File and folder names inside `checkpoints/step-N/`.
+ *
+ * @example
+ * join('runs/a/checkpoints/step-50', TRAINING_CHECKPOINT_FILES.state); // …/state.json
+ */
 export const TRAINING_CHECKPOINT_FILES = { policy: 'policy', anchor: 'anchor', optimizer: 'optimizer.safetensors', state: 'state.json' } as const;
 
 const Uint32 = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'Uint32');
@@ -23,7 +28,12 @@ export const TrainingState = t.type(
   { step: NonNegativeInt, rng: t.tuple([Uint32, Uint32, Uint32, Uint32]), dataPosition: NonNegativeInt, nonFiniteSkips: NonNegativeInt },
   'TrainingState',
 );
-/** See the {@link TrainingState} codec. */
+/**
+ * See the {@link TrainingState} codec.
+ *
+ * @example
+ * const state: TrainingState = { step: 50, rng: rng.state(), dataPosition: 1600, nonFiniteSkips: 0 };
+ */
 export interface TrainingState {
   readonly step: number;
   readonly rng: RngState;
@@ -31,7 +41,12 @@ export interface TrainingState {
   readonly nonFiniteSkips: number;
 }
 
-/** Everything a training checkpoint holds. */
+/**
+ * Everything a training checkpoint holds.
+ *
+ * @example
+ * const snapshot: TrainingSnapshot = { policy, anchor, optimizer, tokenizer, state };
+ */
 export interface TrainingSnapshot {
   readonly policy: Policy;
   /** The moving anchor, for pipelines that have one. */

@@ -13,7 +13,12 @@ import type { RunDirectory } from './runDirectory.js';
 import { pruneCheckpoints, saveTrainingCheckpoint } from './trainingCheckpoint.js';
 import { trainingProgress } from './trainingProgress.js';
 
-/** The mutable state of a run: fresh, or restored from a checkpoint. */
+/**
+ * The mutable state of a run: fresh, or restored from a checkpoint.
+ *
+ * @example
+ * const session: TrainingSession = { policy, anchor, optimizer, rng: createRng(1), firstStep: 0, nonFiniteSkips: 0 };
+ */
 export interface TrainingSession {
   readonly policy: Policy;
   readonly anchor?: Policy;
@@ -26,7 +31,12 @@ export interface TrainingSession {
   readonly nonFiniteSkips: number;
 }
 
-/** How the loop ended. */
+/**
+ * How the loop ended.
+ *
+ * @example
+ * const { stepsDone, interrupted }: TrainingOutcome = await runTrainingLoop(session, options);
+ */
 export interface TrainingOutcome {
   /** Steps done in total, including those before a resume. */
   readonly stepsDone: number;
@@ -36,7 +46,12 @@ export interface TrainingOutcome {
   readonly lastCheckpoint?: string;
 }
 
-/** Options of {@link runTrainingLoop}. */
+/**
+ * Options of {@link runTrainingLoop}.
+ *
+ * @example
+ * const options: TrainingLoopOptions = { config, task, run: new RunDirectory('runs/a'), io: processIo() };
+ */
 export interface TrainingLoopOptions {
   readonly config: TrainConfig;
   readonly task: TextTask;

@@ -2,7 +2,12 @@ import cliProgress from 'cli-progress';
 import type { StepMetrics } from '../../operators/index.js';
 import type { CliStream } from '../cliIo.js';
 
-/** Shows a training run's progress: a bar on a terminal, plain lines otherwise. */
+/**
+ * Shows a training run's progress: a bar on a terminal, plain lines otherwise.
+ *
+ * @example
+ * const progress: TrainingProgress = trainingProgress(process.stderr, { totalSteps: 200, doneSteps: 0, every: 10 });
+ */
 export interface TrainingProgress {
   /** Reports a finished step. */
   step(metrics: StepMetrics): void;
@@ -12,7 +17,12 @@ export interface TrainingProgress {
   stop(): void;
 }
 
-/** Options of {@link trainingProgress}. */
+/**
+ * Options of {@link trainingProgress}.
+ *
+ * @example
+ * const resumed: TrainingProgressOptions = { totalSteps: 400, doneSteps: 200, every: 10 };
+ */
 export interface TrainingProgressOptions {
   /** Steps of the whole run (the bar's end). */
   readonly totalSteps: number;
