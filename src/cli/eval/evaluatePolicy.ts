@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Generation, type Prompt, type Rng } from '../../core/index.js';
 import type { Policy } from '../../policy/index.js';
 import type { RewardModel } from '../../reward/index.js';
+import { mean, std } from '../../operators/stats.js';
 import { expectedMaxOfN, matchingN } from './bestOfNCurve.js';
 import type { EvalResult } from './evalResult.js';
 
@@ -55,7 +56,7 @@ export async function evaluatePolicy(options: EvaluatePolicyOptions): Promise<Ev
   const reference = await sampleAndScore(options, options.reference, maxN, rng);
   const policy = await sampleAndScore(options, options.policy, policySamples, rng);
   const referenceLogProbs = logProbsUnder(options.reference, policy.generations, options.chunkSize ?? 256);
-  const klPerSample = policy.generations.map((g, i) => sum(g.logProbs) - (referenceLogProbs[i] as number));
+  const klPerSample = policy.generations.map((g, i) => g.logProbs.reduce((a, b) => a + b, 0) - (referenceLogProbs[i] as number));
   const bestOfN = [...ns].sort((a, b) => a - b).map((n) => ({ n, rewardMean: mean(reference.perPrompt.map((rewards) => expectedMaxOfN(rewards, n))) }));
   const policyRewards = policy.perPrompt.flat();
   const policyMean = mean(policyRewards);
@@ -64,7 +65,7 @@ export async function evaluatePolicy(options: EvaluatePolicyOptions): Promise<Ev
     policySamplesPerPrompt: policySamples,
     referenceSamplesPerPrompt: maxN,
     maxNewTokens: options.maxNewTokens,
-    policy: { rewardMean: policyMean, rewardStd: Math.sqrt(mean(policyRewards.map((r) => (r - policyMean) ** 2))), klRef: mean(klPerSample) },
+    policy: { rewardMean: policyMean, rewardStd: std(policyRewards), klRef: mean(klPerSample) },
     bestOfN,
     matched: matchingN(policyMean, bestOfN),
   };
@@ -106,12 +107,4 @@ function logProbsUnder(policy: Policy, generations: ReadonlyArray<Generation>, c
     values.dispose();
   }
   return out;
-}
-
-function sum(xs: ReadonlyArray<number>): number {
-  return xs.reduce((a, b) => a + b, 0);
-}
-
-function mean(xs: ReadonlyArray<number>): number {
-  return xs.length === 0 ? NaN : sum(xs) / xs.length;
 }

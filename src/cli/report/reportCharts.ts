@@ -1,4 +1,5 @@
 import type { StepMetrics } from '../../operators/index.js';
+import { mean } from '../../operators/stats.js';
 import type { EvalResult } from '../eval/evalResult.js';
 import type { ChartSpec } from './plots.js';
 
@@ -79,8 +80,4 @@ export function reportCharts(metrics: ReadonlyArray<StepMetrics>, evaluation?: E
 
 function chunks<T>(xs: ReadonlyArray<T>, size: number): T[][] {
   return Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
-}
-
-function mean(xs: ReadonlyArray<number>): number {
-  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }

@@ -1,4 +1,5 @@
 import type { StepMetrics } from '../../operators/index.js';
+import { mean } from '../../operators/stats.js';
 
 /**
  * The printed summary of a training run: the mean reward over the first and the last few steps (a
@@ -38,8 +39,4 @@ function meanAndError(xs: ReadonlyArray<number>): string {
   if (xs.length < 2) return m.toFixed(3);
   const variance = xs.reduce((acc, x) => acc + (x - m) ** 2, 0) / (xs.length - 1);
   return `${m.toFixed(3)} ± ${Math.sqrt(variance / xs.length).toFixed(3)}`;
-}
-
-function mean(xs: ReadonlyArray<number>): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }

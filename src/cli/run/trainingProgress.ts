@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { StepMetrics } from '../../operators/index.js';
+import { mean } from '../../operators/stats.js';
 import type { CliStream } from '../cliIo.js';
 
 /**
@@ -49,9 +50,9 @@ export function trainingProgress(stream: CliStream, options: TrainingProgressOpt
   const recent: StepMetrics[] = [];
   const stepMs: number[] = [];
   const payload = (): Record<string, string> => {
-    const reward = average(recent.map((m) => m.reward_mean));
-    const kl = average(recent.flatMap((m) => (m.kl_ref === undefined ? [] : [m.kl_ref])));
-    const tps = average(recent.map((m) => m.tokens_per_s));
+    const reward = mean(recent.map((m) => m.reward_mean));
+    const kl = mean(recent.flatMap((m) => (m.kl_ref === undefined ? [] : [m.kl_ref])));
+    const tps = mean(recent.map((m) => m.tokens_per_s));
     return { reward: fixed(reward, 3), kl: fixed(kl, 3), tps: fixed(tps, 0) };
   };
   const remember = (m: StepMetrics): void => {
@@ -89,7 +90,7 @@ export function trainingProgress(stream: CliStream, options: TrainingProgressOpt
       const done = m.step + 1;
       if (done % options.every !== 0 && done !== options.totalSteps) return;
       const { reward, kl, tps } = payload();
-      const eta = formatDuration((average(stepMs) * (options.totalSteps - done)) / 1000);
+      const eta = formatDuration((mean(stepMs) * (options.totalSteps - done)) / 1000);
       stream.write(`step ${done}/${options.totalSteps}  reward ${reward}  KL ${kl}  tok/s ${tps}  ETA ${eta}\n`);
     },
     log: (line) => stream.write(`${line}\n`),
@@ -109,10 +110,6 @@ export function formatDuration(seconds: number): string {
   if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
   if (s >= 60) return `${Math.floor(s / 60)}m ${s % 60}s`;
   return `${s}s`;
-}
-
-function average(xs: ReadonlyArray<number>): number {
-  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 function fixed(x: number, digits: number): string {
