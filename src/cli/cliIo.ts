@@ -26,7 +26,9 @@ export interface CliStream {
 }
 
 /**
- * The process's own stdout, stderr and SIGINT.
+ * The process's own stdout, stderr and SIGINT. While a handler is registered, the first Ctrl-C goes to
+ * it (a training run then stops cleanly after its step); a second one exits at once with code 130, for
+ * a user who does not want to wait.
  *
  * @example
  * process.exitCode = await main(process.argv.slice(2), processIo());
@@ -36,8 +38,15 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     onInterrupt: (handler) => {
-      process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      let received = 0;
+      const listener = (): void => {
+        received++;
+        if (received === 1) return handler();
+        process.stderr.write('\nCtrl-C again: exiting without a checkpoint\n');
+        process.exit(130);
+      };
+      process.on('SIGINT', listener);
+      return () => process.off('SIGINT', listener);
     },
   };
 }
