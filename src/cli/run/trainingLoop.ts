@@ -115,6 +115,9 @@ export async function runTrainingLoop(session: TrainingSession, options: Trainin
     run.appendMetrics(line);
     progress.step(line);
     if (stepsDone % samplesEvery === 0) await logSamples(stepsDone);
+    // A step is a chain of promises that never waits for I/O, so without this turn of the event loop a
+    // Ctrl-C would be handled only at the next checkpoint's file writes, possibly many steps later.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (interrupted || stepsDone % checkpointEvery === 0 || stepsDone === steps) await checkpoint();
   };
 
