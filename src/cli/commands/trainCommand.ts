@@ -74,13 +74,14 @@ export async function trainCommand(argv: readonly string[], io: CliIo, services:
   const { run, config: requested, resumeFrom } = values.resume === undefined ? newRun(values, positionals[0]) : await resumedRun(values, positionals[0]);
   const backend = await selectBackend(requested.backend);
   const config: TrainConfig = { ...requested, backend };
-  run.writeJson(run.config, trainConfigJson(config));
-  io.stderr.write(`bond train: ${config.pipeline} on ${backend}, ${config.run.steps} steps → ${run.root}${resumeFrom === undefined ? '' : ` (resuming from ${resumeFrom})`}\n`);
-
   const task = await services.loadTask(config.task);
   let session: TrainingSession | undefined;
   try {
     checkContextFits(task, config);
+    // Only now, with every input checked, does a new run directory appear: a failed start leaves none.
+    if (resumeFrom === undefined) run.create('--out');
+    run.writeJson(run.config, trainConfigJson(config));
+    io.stderr.write(`bond train: ${config.pipeline} on ${backend}, ${config.run.steps} steps → ${run.root}${resumeFrom === undefined ? '' : ` (resuming from ${resumeFrom})`}\n`);
     session = await startSession(task, config, run, resumeFrom);
     const outcome = await runTrainingLoop(session, { config, task, run, io });
     if (outcome.interrupted) {
@@ -114,7 +115,7 @@ function newRun(values: TrainValues, configPath: string | undefined): { run: Run
     ...(values.seed === undefined ? {} : { seed: values.seed }),
   });
   const run = new RunDirectory(values.out ?? join('runs', `${config.pipeline}-${timestamp(new Date())}`));
-  run.create('--out');
+  run.assertCreatable('--out');
   return { run, config };
 }
 

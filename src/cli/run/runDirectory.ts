@@ -52,12 +52,17 @@ export class RunDirectory {
     return existsSync(this.config);
   }
 
-  /** Creates the directory for a new run; refuses a non-empty directory, so runs are never mixed. */
-  create(flag: string): void {
+  /** Refuses a non-empty directory, so that runs are never mixed; `flag` names the option that chose it. */
+  assertCreatable(flag: string): void {
     if (existsSync(this.root) && readdirSync(this.root).length > 0) {
       const hint = this.isRun() ? ` (it holds a run: continue it with --resume ${this.root})` : '';
       throw new BondInputError(`${flag}: expected a new or empty directory, got ${this.root}${hint}`);
     }
+  }
+
+  /** Creates the directory of a new run (see {@link RunDirectory.assertCreatable}). */
+  create(flag: string): void {
+    this.assertCreatable(flag);
     mkdirSync(this.root, { recursive: true });
   }
 

@@ -95,6 +95,17 @@ describe('bond train', () => {
     expect(reuse.err).toContain(`--out: expected a new or empty directory, got ${run} (it holds a run: continue it with --resume ${run})`);
   });
 
+  it('a task that does not load (a missing reference checkpoint) exits 2 and leaves no run directory behind', async () => {
+    const broken = await writeTinyTask(join(dir, 'broken-task'), {
+      task: { reference: 'no-such-checkpoint', prompts: 'prompts.json', reward: 'reward.mjs', evalPrompts: 2 },
+    });
+    const run = join(dir, 'never');
+    const { code, err } = await train([broken, '--out', run]);
+    expect(code).toBe(2);
+    expect(err).toContain(`checkpoint ${join(dir, 'broken-task', 'no-such-checkpoint')}: expected a checkpoint directory, got nothing (missing)`);
+    expect(existsSync(run)).toBe(false);
+  });
+
   it('skips non-finite updates, counts them, and after too many in a row exits 1 with the last good checkpoint intact', async () => {
     // An injected fault: from the 3rd training step on, every log-probability of the policy is NaN.
     let trainingSteps = 0;
