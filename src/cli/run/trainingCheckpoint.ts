@@ -149,13 +149,16 @@ export async function latestCheckpoint(checkpointsDir: string): Promise<string |
 }
 
 /**
- * Deletes all but the newest `keep` checkpoints.
+ * Deletes all but the newest `keep` checkpoints, and what interrupted saves left behind (`.step-N.tmp-*`,
+ * `.step-N.old-*`; only one process trains in a run directory, and it calls this between saves).
  *
  * @example
  * await pruneCheckpoints('runs/a/checkpoints', 3);
  */
 export async function pruneCheckpoints(checkpointsDir: string, keep: number): Promise<void> {
-  for (const dir of (await listCheckpoints(checkpointsDir)).slice(keep)) await rm(dir, { recursive: true, force: true });
+  const leftovers = (await readdir(checkpointsDir).catch(() => [] as string[])).filter((name) => /^\.step-\d+\.(tmp|old)-/.test(name));
+  const stale = [...(await listCheckpoints(checkpointsDir)).slice(keep), ...leftovers.map((name) => join(checkpointsDir, name))];
+  for (const dir of stale) await rm(dir, { recursive: true, force: true });
 }
 
 /**

@@ -57,10 +57,10 @@ describe('training checkpoints', () => {
     expect(await latestCheckpoint(join(dir, 'missing'))).toBeUndefined();
   });
 
-  it('pruneCheckpoints keeps the newest ones only', async () => {
+  it('pruneCheckpoints keeps the newest ones only, and removes leftovers of interrupted saves', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bond-ckpt-'));
-    for (const step of [1, 5, 20, 100]) mkdirSync(join(dir, `step-${step}`));
+    for (const name of ['step-1', 'step-5', 'step-20', 'step-100', '.step-7.tmp-12-ab', '.step-9.old-3-cd', 'notes']) mkdirSync(join(dir, name));
     await pruneCheckpoints(dir, 2);
-    expect(readdirSync(dir).sort()).toEqual(['step-100', 'step-20']);
+    expect(readdirSync(dir).sort()).toEqual(['notes', 'step-100', 'step-20']);
   });
 });
