@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BondInputError } from '../core/index.js';
+import { checkCommand } from './check.js';
 import { processIo, type CliIo } from './cliIo.js';
 import { defaultServices, type CliServices } from './cliServices.js';
 import { evalCommand } from './commands/evalCommand.js';
@@ -11,7 +12,7 @@ import { ExitCode, exitCodeOf } from './exitCode.js';
 /** A subcommand: its one-line summary, and how to run it (returning its exit code, or throwing). */
 interface Command {
   readonly summary: string;
-  run(argv: readonly string[], io: CliIo, services: CliServices): Promise<ExitCode>;
+  run(argv: readonly string[], io: CliIo, services: CliServices): Promise<number>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sample: { summary: 'continue a prompt with a checkpoint, optionally Best-of-N', run: (argv, io) => sampleCommand(argv, io) },
   eval: { summary: 'compare a policy with Best-of-N sampling from its reference on held-out prompts', run: evalCommand },
   report: { summary: 'plot a run (SVG) and write report.html', run: (argv, io) => reportCommand(argv, io) },
+  check: { summary: "property-test Best-of-N invariants of a saved policy and a reward (bond-rlhf/testing's kit)", run: (argv, io) => checkCommand(argv, io) },
 };
 
 /**
@@ -43,7 +45,7 @@ Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (Ctrl-C).
 `;
 
 /**
- * The `bond` command: dispatches to `train`, `sample`, `eval` or `report`, and is the one place that
+ * The `bond` command: dispatches to `train`, `sample`, `eval`, `report` or `check`, and is the one place that
  * turns an error into a message on stderr and an exit code (0 ok, 1 runtime failure, 2 bad input — a
  * `BondInputError` from a flag, config field or file — and 130 after Ctrl-C).
  *

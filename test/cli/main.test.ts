@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { main, USAGE } from '../../src/cli/main.js';
 import { recordingIo } from './helpers/tinyTask.js';
 
-const COMMANDS = ['train', 'sample', 'eval', 'report'] as const;
+const COMMANDS = ['train', 'sample', 'eval', 'report', 'check'] as const;
 
 /** Runs `bond <argv>` in-process and returns its exit code and output. */
 async function bond(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
