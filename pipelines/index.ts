@@ -7,3 +7,4 @@ export * from './bond.js';
 export * from './iterativeBond.js';
 export * from './reinforce.js';
 export * from './bestOfNSampling.js';
+export * from './tasks/index.js';
