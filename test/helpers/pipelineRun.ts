@@ -5,7 +5,9 @@ import type { Prompt } from '../../src/core/index.js';
 import { bestOfNDistribution, jeffreysDivergence, klDivergence, quantiles } from '../../src/math/index.js';
 import { TabularPolicy, type Policy } from '../../src/policy/index.js';
 import type { StepMetrics } from '../../src/operators/index.js';
-import { exactDistribution, LENGTH, REWARD_TABLE, VOCAB } from './toyTask.js';
+import { createRng } from '../../src/core/index.js';
+import type { TrainingDeps } from '../../pipelines/index.js';
+import { exactDistribution, LENGTH, REWARD_TABLE, toyReward, VOCAB } from './toyTask.js';
 
 /**
  * Helpers for the pipeline tests on the toy task of `toyTask.ts` (64 completions, a random reward table).
@@ -84,3 +86,12 @@ export function bonDivergences(policy: Policy, reference: Policy, n: number): Bo
 
 /** The arithmetic mean. */
 export const meanOf = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Training dependencies on the toy task: its reward, a seeded RNG, and whatever `extra` adds. */
+export const toyDeps = (policy: Policy, reference: Policy, seed: number, extra: Partial<TrainingDeps> = {}): TrainingDeps => ({
+  policy,
+  reference,
+  reward: toyReward,
+  rng: createRng(seed),
+  ...extra,
+});

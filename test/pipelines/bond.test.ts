@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BondInputError, createRng } from '../../src/core/index.js';
+import { BondInputError } from '../../src/core/index.js';
 import { bestOfNDistribution, klDivergence, quantiles } from '../../src/math/index.js';
 import { StepMetrics } from '../../src/operators/index.js';
 import { bond, BondConfig, bondDefaults, decodeConfig, type TrainingDeps } from '../../pipelines/index.js';
-import { bonDivergences, factorizedPolicy, runSteps } from '../helpers/pipelineRun.js';
-import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy, toyReward } from '../helpers/toyTask.js';
+import { bonDivergences, factorizedPolicy, runSteps, toyDeps } from '../helpers/pipelineRun.js';
+import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy } from '../helpers/toyTask.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -19,13 +19,8 @@ const config = (overrides: object = {}): BondConfig =>
     'test config',
   );
 
-const deps = (policy: TrainingDeps['policy'], reference: TrainingDeps['reference'], seed: number, exact = false): TrainingDeps => ({
-  policy,
-  reference,
-  reward: toyReward,
-  rng: createRng(seed),
-  ...(exact ? { enumeration: { length: LENGTH } } : {}),
-});
+const deps = (policy: TrainingDeps['policy'], reference: TrainingDeps['reference'], seed: number, exact = false): TrainingDeps =>
+  toyDeps(policy, reference, seed, exact ? { enumeration: { length: LENGTH } } : {});
 
 describe('bond', () => {
   it('reports exact metrics of π against Best-of-N of π_ref on an enumerable task (step 0: π = π_ref)', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BondInputError, createRng } from '../../src/core/index.js';
+import { BondInputError } from '../../src/core/index.js';
 import { bestOfNDistribution, klDivergence } from '../../src/math/index.js';
 import { StepMetrics } from '../../src/operators/index.js';
 import {
@@ -13,8 +13,8 @@ import {
   iterativeBondDefaults,
   type TrainingDeps,
 } from '../../pipelines/index.js';
-import { factorizedPolicy, meanOf, runSteps } from '../helpers/pipelineRun.js';
-import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy, toyReward } from '../helpers/toyTask.js';
+import { factorizedPolicy, meanOf, runSteps, toyDeps } from '../helpers/pipelineRun.js';
+import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy } from '../helpers/toyTask.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,13 +24,7 @@ const training = { learningRate: 0.05, warmupSteps: 0, maxNewTokens: LENGTH, cli
 const config = (overrides: object = {}): IterativeBondConfig =>
   decodeConfig(IterativeBondConfig, iterativeBondDefaults, { ...training, ...overrides }, 'test config');
 
-const deps = (policy: TrainingDeps['policy'], reference: TrainingDeps['reference'], seed: number, extra: Partial<TrainingDeps> = {}): TrainingDeps => ({
-  policy,
-  reference,
-  reward: toyReward,
-  rng: createRng(seed),
-  ...extra,
-});
+const deps = toyDeps;
 
 describe('iterativeBond', () => {
   it('keeps raising the exact expected reward after fixed-N BOND has plateaued (Figure 4; observed quarter means 0.58 → 0.77 → 0.85 → 0.91, vs 0.61 → 0.62 → 0.64 → 0.64 for N = 4)', async () => {

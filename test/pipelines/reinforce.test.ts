@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BondInputError, createRng } from '../../src/core/index.js';
+import { BondInputError } from '../../src/core/index.js';
 import { klDivergence } from '../../src/math/index.js';
 import { StepMetrics } from '../../src/operators/index.js';
-import { decodeConfig, reinforce, ReinforceConfig, reinforceDefaults, type TrainingDeps } from '../../pipelines/index.js';
-import { runSteps } from '../helpers/pipelineRun.js';
-import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy, toyReward } from '../helpers/toyTask.js';
+import { decodeConfig, reinforce, ReinforceConfig, reinforceDefaults } from '../../pipelines/index.js';
+import { runSteps, toyDeps } from '../helpers/pipelineRun.js';
+import { exactDistribution, expectedReward, LENGTH, REWARD_TABLE, toyPolicy } from '../helpers/toyTask.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -14,13 +14,7 @@ beforeAll(async () => {
 const config = (overrides: object = {}): ReinforceConfig =>
   decodeConfig(ReinforceConfig, reinforceDefaults, { learningRate: 0.05, warmupSteps: 0, maxNewTokens: LENGTH, clipNorm: 100, ...overrides }, 'test config');
 
-const deps = (policy: TrainingDeps['policy'], reference: TrainingDeps['reference'], seed: number, extra: Partial<TrainingDeps> = {}): TrainingDeps => ({
-  policy,
-  reference,
-  reward: toyReward,
-  rng: createRng(seed),
-  ...extra,
-});
+const deps = toyDeps;
 
 describe('reinforce', () => {
   it('ends closer to the reference, with less reward, the larger β_RL (Figure 7; observed exact KL 2.42, 1.27, 0.035 at β_RL = 0.01, 0.1, 1)', async () => {
