@@ -6,7 +6,7 @@ import type { RewardModel } from '../reward/index.js';
 import { assertOption, isPositiveInt } from './assertOption.js';
 import type { Enumeration } from './enumeration.js';
 import { readLogProbs, sampleRows } from './logProbs.js';
-import type { Batch, Evaluation, WithEvaluation, WithPolicyRewards, WithPolicySamples, WithQuantiles } from './records.js';
+import type { Batch, Evaluation, WithAnchorRewards, WithEvaluation, WithPolicyRewards, WithPolicySamples, WithQuantiles } from './records.js';
 import { rewardInput, type Detokenize } from './scoreRewards.js';
 import { mean, std } from './stats.js';
 
@@ -41,7 +41,7 @@ export interface EvaluateOptions {
  * @example
  * const rec: Evaluable = { step: 0, startedAt: 0, prompts: [], policySamples: [], policyRewards: [] };
  */
-export type Evaluable = Batch & WithPolicySamples & WithPolicyRewards & Partial<WithQuantiles>;
+export type Evaluable = Batch & WithPolicySamples & WithPolicyRewards & Partial<WithQuantiles> & Partial<WithAnchorRewards>;
 
 /**
  * Adds `evaluation`, what the step says about the current policy π.
@@ -53,7 +53,8 @@ export type Evaluable = Batch & WithPolicySamples & WithPolicyRewards & Partial<
  *   rewards are remembered, as the reward model is assumed deterministic.
  * - Without: Monte-Carlo estimates from the step's policy samples — reward mean and standard deviation,
  *   entropy as mean −log π(y), the k1 estimates mean(log π − log π_ref) and mean(log π − log π_anchor),
- *   and mean log p̂≤ when the record has `quantiles` (eq (10)).
+ *   and mean log p̂≤ when the record has `quantiles` (eq (10)), floored at 1/(k + 1) like r_BOND when the record
+ *   also has the k `anchorRewards` behind them.
  *
  * Uses `concatMap`: exact evaluation awaits the reward model.
  *
@@ -142,8 +143,23 @@ function sampledEvaluation(options: EvaluateOptions, rec: Evaluable): Evaluation
     entropy: -mean(rows.logProbs),
     klRef: klTo(options.reference),
     ...(options.anchor === undefined ? {} : { klAnchor: klTo(options.anchor) }),
-    ...(rec.quantiles === undefined ? {} : { logQuantile: mean(rec.quantiles.flat().map(Math.log)) }),
+    ...(rec.quantiles === undefined ? {} : { logQuantile: meanLogQuantile(rec.quantiles, rec.anchorRewards) }),
   };
+}
+
+/**
+ * Mean log p̂≤ over the step's samples. When the k anchor rewards behind prompt i's estimates are in the
+ * record, each p̂≤ is floored at 1/(k + 1), as `bond` floors r_BOND, so one sample worse than all k does not
+ * make the mean −∞ (and the metric vanish).
+ */
+function meanLogQuantile(quantiles: ReadonlyArray<ReadonlyArray<number>>, anchorRewards: ReadonlyArray<ReadonlyArray<number>> | undefined): number {
+  return mean(
+    quantiles.flatMap((qs, i) => {
+      const k = anchorRewards?.[i]?.length;
+      const floor = k === undefined ? 0 : 1 / (k + 1);
+      return qs.map((q) => Math.log(Math.max(q, floor)));
+    }),
+  );
 }
 
 /**

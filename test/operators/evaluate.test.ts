@@ -75,6 +75,21 @@ describe('evaluate', () => {
     [policy, reference, anchor].forEach((p) => p.dispose());
   });
 
+  it('floors each Monte-Carlo p̂≤ at 1/(k + 1) when the k anchor rewards are in the record, so a sample worse than all k keeps log_quantile finite', async () => {
+    const [policy, reference] = [toyPolicy(1), toyPolicy(2)];
+    const ys = [[0, 1, 2], [3, 3, 3]];
+    const rec = {
+      ...toyBatch(2),
+      policySamples: ys.map((y, i) => [generationOf(policy, [i], y)]),
+      policyRewards: [[0], [5]],
+      anchorRewards: [[1, 2, 3], [1, 5, 9, 9, 9]],
+      quantiles: [[0], [0.4]],
+    };
+    const { evaluation: e } = await runStage(evaluate({ policy, reference, reward: toyReward }), rec);
+    expect(e.logQuantile).toBeCloseTo((Math.log(1 / 4) + Math.log(0.4)) / 2, 12);
+    [policy, reference].forEach((p) => p.dispose());
+  });
+
   it("refuses bestOfNOf 'anchor' without an anchor when built", () => {
     const policy = toyPolicy(1);
     expect(() => evaluate({ policy, reference: policy, reward: toyReward, bestOfNOf: 'anchor' })).toThrow(/evaluate: expected an anchor/);
