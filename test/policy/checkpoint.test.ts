@@ -14,7 +14,7 @@ import {
   type Policy,
   type PolicySpec,
 } from '../../src/policy/index.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { BACKENDS, trackPolicies, useBackend } from '../helpers/backends.js';
 
 const TABULAR: PolicySpec = { kind: 'tabular', vocabSize: 3, maxLength: 3, factorized: false };
 const GPT: PolicySpec = { kind: 'gpt', vocabSize: 5, maxLength: 8, layers: 1, heads: 2, width: 8 };
@@ -46,16 +46,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe.each(BACKENDS)('checkpoints on %s', (backend) => {
   beforeAll(() => useBackend(backend));
-  const live: Policy[] = [];
-  const keep = <P extends Policy>(p: P): P => (live.push(p), p);
-  let baseline = 0;
-  beforeAll(() => {
-    baseline = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    live.splice(0).forEach((p) => p.dispose());
-    expect(tf.memory().numTensors, 'tensors left after disposing every policy').toBe(baseline);
-  });
+  const keep = trackPolicies();
   let n = 0;
   const freshDir = () => join(root, `${backend}-${n++}`, 'ckpt');
 
@@ -116,14 +107,12 @@ describe.each(BACKENDS)('checkpoints on %s', (backend) => {
   });
 });
 
-// GptPolicy's memory discipline is tested with the GPT itself; here only the round trip matters.
 describe.each(BACKENDS)('GPT checkpoints on %s', (backend) => {
   beforeAll(() => useBackend(backend));
-  const live: Policy[] = [];
-  afterEach(() => live.splice(0).forEach((p) => p.dispose()));
+  const keep = trackPolicies();
 
   it('round-trips a gpt policy bit for bit, with tokenizer and extra', () =>
-    expectRoundTrip(GPT, join(root, `gpt-${backend}`, 'ckpt'), (p) => (live.push(p), p)),
+    expectRoundTrip(GPT, join(root, `gpt-${backend}`, 'ckpt'), keep),
   );
 });
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.js';
 import { enumerateSequences, TabularPolicy, type TabularSpec } from '../../src/policy/index.js';
-import { BACKENDS, expectNoTensorLeak, useBackend } from '../helpers/backends.js';
+import { BACKENDS, expectNoTensorLeak, trackPolicies, useBackend } from '../helpers/backends.js';
 
 const spec = (factorized: boolean): TabularSpec => ({ kind: 'tabular', vocabSize: 3, maxLength: 3, factorized });
 
@@ -22,20 +22,8 @@ const logProbsOf = (policy: TabularPolicy, completions: number[][]): number[] =>
 
 describe.each(BACKENDS)('TabularPolicy on %s', (backend) => {
   beforeAll(() => useBackend(backend));
-  const live: TabularPolicy[] = [];
-  const make = (factorized: boolean, seed = 1): TabularPolicy => {
-    const p = new TabularPolicy(spec(factorized), { seed });
-    live.push(p);
-    return p;
-  };
-  let baseline = 0;
-  beforeAll(() => {
-    baseline = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    live.splice(0).forEach((p) => p.dispose());
-    expect(tf.memory().numTensors, 'tensors left after disposing every policy').toBe(baseline);
-  });
+  const keep = trackPolicies();
+  const make = (factorized: boolean, seed = 1): TabularPolicy => keep(new TabularPolicy(spec(factorized), { seed }));
 
   describe.each([false, true])('factorized = %s', (factorized) => {
     it('sample() log-probs sum to sequenceLogProbs of the sampled completion', async () => {
@@ -110,8 +98,7 @@ describe.each(BACKENDS)('TabularPolicy on %s', (backend) => {
 
     it('clone() is independent: updating the clone leaves the original unchanged', () => {
       const a = make(factorized, 1);
-      const b = a.clone();
-      live.push(b);
+      const b = keep(a.clone());
       expect(logProbsOf(b, [[0, 1, 2]])).toEqual(logProbsOf(a, [[0, 1, 2]]));
       b.emaFrom(make(factorized, 9), 1);
       expect(logProbsOf(b, [[0, 1, 2]])[0]).not.toBeCloseTo(logProbsOf(a, [[0, 1, 2]])[0]!, 3);
